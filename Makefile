@@ -1,0 +1,53 @@
+# One entry point for people and CI. `make run` and `make test` work on a fresh clone.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE := zone_site.settings
+
+.PHONY: help install migrate load static run dev test lint admin illustrations clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
+
+$(BIN)/activate: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $(BIN)/activate
+
+install: $(BIN)/activate  ## create .venv and install the pinned requirements
+
+migrate: install  ## apply database migrations
+	$(PY) manage.py migrate --noinput
+
+load: migrate  ## load the zone's content (safe to repeat)
+	$(PY) manage.py load_zone
+
+static: install  ## collect static files for whitenoise
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+
+run: load static  ## serve the site with gunicorn on http://127.0.0.1:$(PORT)
+	$(BIN)/gunicorn zone_site.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile -
+
+dev: load  ## runserver with DEBUG on
+	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+lint: install  ## ruff
+	$(BIN)/ruff check .
+
+test: install  ## ruff, Django's checks, the migrations check, then pytest
+	$(BIN)/ruff check .
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+	$(BIN)/pytest
+
+admin: migrate  ## create a superuser for the admin
+	$(PY) manage.py createsuperuser
+
+illustrations: install  ## redraw the park and industry illustrations into fixtures/media
+	$(PY) manage.py generate_illustrations
+
+clean:  ## remove the virtualenv and local data
+	rm -rf $(VENV) var

@@ -1,0 +1,467 @@
+"""The zone's content: everything its own account tells an investor."""
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .units import Qualifier, Unit, growth, quantity
+
+
+class Content(models.Model):
+    """Fields every editable piece of content shares."""
+
+    position = models.PositiveSmallIntegerField(_("position"), default=0, help_text=_("Lower numbers come first."))
+    updated_at = models.DateTimeField(_("last updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Measured(models.Model):
+    """A value with a unit, written the way the reader's language reads it."""
+
+    class Meta:
+        abstract = True
+
+    @property
+    def amount(self):
+        if self.value is None:
+            return None
+        return quantity(self.value, self.unit, self.qualifier)
+
+
+class ZoneProfile(Content):
+    """The zone itself: one row, shown on the home and about pages."""
+
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=100)
+    other_brand = models.CharField(
+        _("other brand"),
+        max_length=200,
+        blank=True,
+        help_text=_("The same institution under another name."),
+    )
+    location = models.TextField(_("location"))
+    planned_area_km2 = models.DecimalField(_("planned area (km²)"), max_digits=7, decimal_places=2)
+    leading_industries = models.CharField(_("leading industries"), max_length=300)
+    positioning = models.TextField(_("positioning"))
+    goal = models.TextField(_("goal"))
+    overview = models.TextField(_("overview"))
+
+    class Meta:
+        verbose_name = _("zone profile")
+        verbose_name_plural = _("zone profile")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("promotion:about")
+
+
+class KeyFigureQuerySet(models.QuerySet):
+    def headline(self):
+        return self.filter(is_headline=True)
+
+    def in_category(self, category: str):
+        return self.filter(category=category)
+
+
+class KeyFigure(Measured, Content):
+    """One number the zone's account gives, with its unit, year and growth."""
+
+    class Category(models.TextChoices):
+        SCALE = "scale", _("Scale")
+        ECONOMY = "economy", _("Economic results")
+        INVESTMENT = "investment", _("Investment")
+        INNOVATION = "innovation", _("Innovation and talent")
+        INFRASTRUCTURE = "infrastructure", _("Infrastructure")
+        URBANISATION = "urbanisation", _("Urbanisation and housing")
+        INFORMATISATION = "informatisation", _("Informatisation")
+        POLICY = "policy", _("Policy")
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    label = models.CharField(_("label"), max_length=200)
+    value = models.DecimalField(_("value"), max_digits=20, decimal_places=2)
+    unit = models.CharField(_("unit"), max_length=20, choices=Unit, default=Unit.NUMBER)
+    qualifier = models.CharField(_("qualifier"), max_length=20, choices=Qualifier, default=Qualifier.EXACT, blank=True)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    period = models.CharField(
+        _("period"),
+        max_length=120,
+        blank=True,
+        help_text=_("When the figure holds, where it is not a single year, e.g. “cumulative”."),
+    )
+    growth_percent = models.DecimalField(
+        _("year-on-year growth (%)"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    category = models.CharField(_("category"), max_length=20, choices=Category)
+    note = models.TextField(_("note"), blank=True)
+    is_headline = models.BooleanField(_("headline figure"), default=False)
+
+    objects = KeyFigureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("key figure")
+        verbose_name_plural = _("key figures")
+        ordering = ["category", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def get_absolute_url(self) -> str:
+        return reverse("promotion:figure-list") + f"#{self.slug}"
+
+    @property
+    def growth_text(self) -> str:
+        return growth(self.growth_percent)
+
+
+class Milestone(Content):
+    """A dated step in the zone's history."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"), null=True, blank=True, choices=[(m, m) for m in range(1, 13)])
+    when_note = models.CharField(
+        _("when, in words"), max_length=60, blank=True, help_text=_("e.g. “early”, when no month is known.")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"))
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["year", "month", "position"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(month__isnull=True) | models.Q(month__gte=1, month__lte=12),
+                name="%(app_label)s_%(class)s_month_valid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.title}"
+
+
+class Honour(Content):
+    """A title the zone has been awarded."""
+
+    title = models.CharField(_("title"), max_length=200)
+    years = models.CharField(_("years"), max_length=60, blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("honour")
+        verbose_name_plural = _("honours")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PlanTarget(Measured, Content):
+    """A 13th Five-Year Plan target, beside the figure it grows from where the account gives one."""
+
+    label = models.CharField(_("indicator"), max_length=200)
+    value = models.DecimalField(_("target value"), max_digits=20, decimal_places=2, null=True, blank=True)
+    unit = models.CharField(_("unit"), max_length=20, choices=Unit, default=Unit.NUMBER)
+    qualifier = models.CharField(_("qualifier"), max_length=20, choices=Qualifier, default=Qualifier.EXACT, blank=True)
+    baseline = models.ForeignKey(
+        KeyFigure,
+        verbose_name=_("actual figure"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="plan_targets",
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("plan target")
+        verbose_name_plural = _("plan targets")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class IndustryQuerySet(models.QuerySet):
+    def leading(self):
+        return self.filter(is_leading=True)
+
+
+class Industry(Content):
+    """An industry the zone develops, with the chain it climbs."""
+
+    class ChainKind(models.TextChoices):
+        SEQUENCE = "sequence", _("Upgrading path")
+        PORTFOLIO = "portfolio", _("Product range")
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("part of"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="branches",
+    )
+    is_leading = models.BooleanField(_("leading industry"), default=False, db_index=True)
+    summary = models.CharField(_("summary"), max_length=300)
+    description = models.TextField(_("description"))
+    chain_kind = models.CharField(_("chain kind"), max_length=20, choices=ChainKind, default=ChainKind.SEQUENCE)
+    image = models.ImageField(
+        _("illustration"), upload_to="industries/", blank=True, width_field="image_width", height_field="image_height"
+    )
+    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_alt = models.CharField(_("illustration description"), max_length=200, blank=True)
+
+    objects = IndustryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("industry")
+        verbose_name_plural = _("industries")
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("promotion:industry-detail", kwargs={"slug": self.slug})
+
+
+class ChainStage(models.Model):
+    """One step of an industry's chain, in order."""
+
+    industry = models.ForeignKey(
+        Industry, verbose_name=_("industry"), on_delete=models.CASCADE, related_name="chain_stages"
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    name = models.CharField(_("name"), max_length=120)
+
+    class Meta:
+        verbose_name = _("chain stage")
+        verbose_name_plural = _("chain stages")
+        ordering = ["industry", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Park(Content):
+    """An industrial park or base inside the zone."""
+
+    class Kind(models.TextChoices):
+        INDUSTRIAL_PARK = "industrial_park", _("Industrial park")
+        BASE = "base", _("Base")
+        ECOLOGICAL_PARK = "ecological_park", _("Ecological park")
+
+    name = models.CharField(_("name"), max_length=160)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.INDUSTRIAL_PARK)
+    summary = models.CharField(_("summary"), max_length=300)
+    description = models.TextField(_("description"))
+    area_hectares = models.DecimalField(_("area (hectares)"), max_digits=8, decimal_places=2, null=True, blank=True)
+    industries = models.ManyToManyField(Industry, verbose_name=_("industries"), related_name="parks", blank=True)
+    is_featured = models.BooleanField(_("featured"), default=False)
+    image = models.ImageField(
+        _("illustration"), upload_to="parks/", blank=True, width_field="image_width", height_field="image_height"
+    )
+    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_alt = models.CharField(_("illustration description"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("park")
+        verbose_name_plural = _("parks and bases")
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("promotion:park-detail", kwargs={"slug": self.slug})
+
+
+class Enterprise(Content):
+    """A company in the zone that its account names."""
+
+    class Distinction(models.TextChoices):
+        NONE = "", _("—")
+        TOP_500 = "top500", _("China top 500 enterprise")
+        LEADING = "leading", _("Provincial or city-level well-known leading enterprise")
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    summary = models.TextField(_("summary"))
+    distinction = models.CharField(_("distinction"), max_length=20, choices=Distinction, blank=True, default="")
+    industry = models.ForeignKey(
+        Industry,
+        verbose_name=_("industry"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="enterprises",
+    )
+    park = models.ForeignKey(
+        Park,
+        verbose_name=_("park"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="enterprises",
+    )
+
+    class Meta:
+        verbose_name = _("enterprise")
+        verbose_name_plural = _("enterprises")
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("promotion:enterprise-detail", kwargs={"slug": self.slug})
+
+
+class Project(Content):
+    """A major project built, introduced or signed in the zone."""
+
+    class Status(models.TextChoices):
+        IN_OPERATION = "in_operation", _("Completed and in operation")
+        UNDER_WAY = "under_way", _("Under construction")
+        INTRODUCED = "introduced", _("Introduced")
+        SIGNED = "signed", _("Signed")
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status)
+    summary = models.TextField(_("summary"))
+    investment_yuan = models.DecimalField(
+        _("investment (yuan)"), max_digits=16, decimal_places=0, null=True, blank=True
+    )
+    capacity = models.CharField(_("capacity"), max_length=200, blank=True)
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("enterprise"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="projects",
+    )
+    industry = models.ForeignKey(
+        Industry, verbose_name=_("industry"), on_delete=models.SET_NULL, null=True, blank=True, related_name="projects"
+    )
+    park = models.ForeignKey(
+        Park, verbose_name=_("park"), on_delete=models.SET_NULL, null=True, blank=True, related_name="projects"
+    )
+    is_featured = models.BooleanField(_("featured"), default=False)
+
+    class Meta:
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("promotion:project-detail", kwargs={"slug": self.slug})
+
+
+class Policy(Content):
+    """An incentive or mechanism, told as an investor needs it."""
+
+    class Kind(models.TextChoices):
+        INCENTIVE = "incentive", _("Incentive")
+        MECHANISM = "mechanism", _("Mechanism")
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    summary = models.CharField(_("summary"), max_length=300)
+    description = models.TextField(_("description"))
+    eligibility = models.TextField(_("who qualifies"), blank=True)
+    benefits = models.TextField(_("what they get"), blank=True)
+    owner_share_percent = models.PositiveSmallIntegerField(_("project owners' share of tax (%)"), null=True, blank=True)
+    zone_share_percent = models.PositiveSmallIntegerField(_("zone's share of tax (%)"), null=True, blank=True)
+    is_featured = models.BooleanField(_("featured"), default=False)
+
+    class Meta:
+        verbose_name = _("policy")
+        verbose_name_plural = _("policies")
+        ordering = ["position", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(owner_share_percent__isnull=True, zone_share_percent__isnull=True)
+                    | models.Q(
+                        owner_share_percent__isnull=False,
+                        zone_share_percent__isnull=False,
+                        owner_share_percent__lte=100,
+                        zone_share_percent__lte=100,
+                    )
+                ),
+                name="%(app_label)s_%(class)s_tax_shares_paired",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("promotion:policy-detail", kwargs={"slug": self.slug})
+
+    @property
+    def shares_tax(self) -> bool:
+        return self.owner_share_percent is not None
+
+
+class PolicyMeasure(models.Model):
+    """One system or measure that makes up a policy."""
+
+    policy = models.ForeignKey(Policy, verbose_name=_("policy"), on_delete=models.CASCADE, related_name="measures")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("measure")
+        verbose_name_plural = _("measures")
+        ordering = ["policy", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class HighlightQuerySet(models.QuerySet):
+    def on_topic(self, topic: str):
+        return self.filter(topic=topic)
+
+
+class Highlight(Content):
+    """A fact in words about the zone's surroundings or innovation, grouped by topic."""
+
+    class Topic(models.TextChoices):
+        INFRASTRUCTURE = "infrastructure", _("Infrastructure")
+        INFORMATISATION = "informatisation", _("Informatisation and e-commerce")
+        URBANISATION = "urbanisation", _("New urbanisation")
+        INNOVATION = "innovation", _("Science and technology")
+        TALENT = "talent", _("Talent")
+        INVESTMENT = "investment", _("Investment promotion")
+
+    topic = models.CharField(_("topic"), max_length=20, choices=Topic, db_index=True)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"))
+
+    objects = HighlightQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("highlight")
+        verbose_name_plural = _("highlights")
+        ordering = ["topic", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.title

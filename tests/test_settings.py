@@ -1,0 +1,57 @@
+import importlib
+import os
+from unittest import mock
+
+from zone_site import settings as zone_settings
+
+
+def test_secret_key_is_generated_once_and_kept(tmp_path):
+    key_file = tmp_path / "var" / "secret_key"
+    first = zone_settings.read_or_create_secret_key(key_file)
+    second = zone_settings.read_or_create_secret_key(key_file)
+    assert len(first) >= 50
+    assert first == second
+    assert oct(key_file.stat().st_mode)[-3:] == "600"
+
+
+def reload_with(env: dict):
+    with mock.patch.dict(os.environ, env, clear=False):
+        return importlib.reload(zone_settings)
+
+
+def test_environment_drives_settings(tmp_path):
+    try:
+        loaded = reload_with(
+            {
+                "DJANGO_VAR_DIR": str(tmp_path),
+                "DJANGO_DEBUG": "1",
+                "DJANGO_ALLOWED_HOSTS": "zone.example.cn, www.zone.example.cn",
+                "DATABASE_URL": "postgres://zone:pw@db.internal:5432/zone",
+                "DJANGO_SECRET_KEY": "from-the-environment",
+            }
+        )
+        assert loaded.DEBUG is True
+        assert loaded.ALLOWED_HOSTS == ["zone.example.cn", "www.zone.example.cn"]
+        assert loaded.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+        assert loaded.DATABASES["default"]["HOST"] == "db.internal"
+        assert loaded.SECRET_KEY == "from-the-environment"
+    finally:
+        importlib.reload(zone_settings)
+
+
+def test_safe_defaults(tmp_path):
+    env = {"DJANGO_VAR_DIR": str(tmp_path)}
+    removed = ["DJANGO_DEBUG", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "DJANGO_SECRET_KEY", "TIME_ZONE"]
+    try:
+        with mock.patch.dict(os.environ, env):
+            for name in removed:
+                os.environ.pop(name, None)
+            loaded = importlib.reload(zone_settings)
+        assert loaded.DEBUG is False
+        assert "*" not in loaded.ALLOWED_HOSTS
+        assert loaded.DATABASES["default"]["NAME"] == str(tmp_path / "db.sqlite3")
+        assert loaded.TIME_ZONE == "Asia/Shanghai"
+        assert (tmp_path / "secret_key").read_text() == loaded.SECRET_KEY
+        assert [code for code, _ in loaded.LANGUAGES] == ["en", "zh-hans"]
+    finally:
+        importlib.reload(zone_settings)
