@@ -19,4 +19,8 @@ urlpatterns = [
     path("policies/<slug:slug>/", views.policy_detail, name="policy-detail"),
     path("environment/", views.environment, name="environment"),
     path("innovation/", views.innovation, name="innovation"),
+    path("enquiry/", views.enquiry, name="enquiry"),
+    path("enquiry/sent/<str:token>/", views.enquiry_sent, name="enquiry-sent"),
+    path("enquiry/status/<str:token>/", views.enquiry_status, name="enquiry-status"),
+    path("privacy/", views.privacy, name="privacy"),
 ]

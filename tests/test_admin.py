@@ -9,7 +9,12 @@ from promotion.models import KeyFigure
 
 pytestmark = pytest.mark.django_db
 
-CONTENT_MODELS = [model for model in apps.get_app_config("promotion").get_models() if model in admin.site._registry]
+ENQUIRY_MODELS = {"Enquiry", "EnquiryNote", "OutgoingMail"}
+CONTENT_MODELS = [
+    model
+    for model in apps.get_app_config("promotion").get_models()
+    if model in admin.site._registry and model.__name__ not in ENQUIRY_MODELS
+]
 
 
 def admin_url(model, view: str, *args) -> str:

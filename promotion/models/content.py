@@ -4,7 +4,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .units import Qualifier, Unit, growth, quantity
+from ..units import Qualifier, Unit, growth, quantity
 
 
 class Content(models.Model):

@@ -1,0 +1,106 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Field, Layout, Submit
+from django import forms
+from django.core.validators import RegexValidator
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .models import Enquiry, Industry, Park
+from .spam import form_started_token
+
+phone_validator = RegexValidator(
+    r"^\+?[0-9 ()\-.]{5,30}$",
+    _("Enter a phone number using digits, spaces and + ( ) - only, e.g. +86 372 000 0000."),
+)
+
+
+class EnquiryForm(forms.ModelForm):
+    """The investor's enquiry form on /<lang>/enquiry/."""
+
+    consent = forms.BooleanField(
+        label=_("I have read the privacy notice and agree that the zone keeps my enquiry to answer it."),
+        error_messages={"required": _("Please accept the privacy notice so that we may keep and answer your enquiry.")},
+    )
+    # People never see this field; form-filling robots do.
+    website = forms.CharField(required=False, label=_("Leave this field empty"), max_length=200)
+    started = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Enquiry
+        fields = [
+            "name",
+            "organisation",
+            "email",
+            "phone",
+            "country",
+            "industry",
+            "park",
+            "investment_band",
+            "expected_jobs",
+            "space_needed",
+            "timeline",
+            "heard_from",
+            "message",
+        ]
+        labels = {
+            "name": _("Your name"),
+            "organisation": _("Company or organisation"),
+            "email": _("Email"),
+            "phone": _("Phone (optional)"),
+            "country": _("Country or region"),
+            "industry": _("Industry of interest"),
+            "park": _("Park of interest (optional)"),
+            "investment_band": _("Intended investment"),
+            "expected_jobs": _("Expected jobs (optional)"),
+            "space_needed": _("Land or floor space needed (optional)"),
+            "timeline": _("When do you plan to invest?"),
+            "heard_from": _("How did you hear of the zone? (optional)"),
+            "message": _("Your project and your questions"),
+        }
+        help_texts = {
+            "email": _("We send your reference and our reply here."),
+            "space_needed": _("For example: 30,000 m² of land, or 5,000 m² of factory floor."),
+            "message": _("What you plan to make or do, and what you would like to know. Up to 5,000 characters."),
+        }
+        widgets = {
+            "message": forms.Textarea(attrs={"rows": 6, "maxlength": 5000}),
+            "expected_jobs": forms.NumberInput(attrs={"min": 0, "max": 1000000}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["industry"].queryset = Industry.objects.all()
+        self.fields["industry"].required = True
+        self.fields["industry"].empty_label = _("Choose an industry")
+        self.fields["park"].queryset = Park.objects.all()
+        self.fields["park"].empty_label = _("No preference")
+        self.fields["phone"].validators.append(phone_validator)
+        self.fields["name"].widget.attrs["autocomplete"] = "name"
+        self.fields["organisation"].widget.attrs["autocomplete"] = "organization"
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["phone"].widget.attrs["autocomplete"] = "tel"
+        self.fields["country"].widget.attrs["autocomplete"] = "country"
+        for name in ("investment_band", "timeline"):
+            self.fields[name].choices = [("", _("Choose one")), *self.fields[name].choices[1:]]
+        if not self.is_bound:
+            self.initial.setdefault("started", form_started_token())
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            *self.Meta.fields,
+            Field("website", wrapper_class="enquiry-trap", tabindex="-1", autocomplete="off"),
+            "started",
+            Field("consent"),
+            HTML(
+                '<p class="form-text"><a href="{}">{}</a></p>'.format(
+                    reverse("promotion:privacy"), _("Read the privacy notice")
+                )
+            ),
+            Submit("send", _("Send enquiry"), css_class="btn-enquire btn-lg"),
+        )
+
+    def clean_name(self):
+        return " ".join(self.cleaned_data["name"].split())
+
+    def clean_organisation(self):
+        return " ".join(self.cleaned_data["organisation"].split())

@@ -1,0 +1,229 @@
+"""Investors' enquiries, the staff notes on them, and the mail they cause."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from .content import Industry, Park
+
+
+class InvestmentBand(models.TextChoices):
+    UNDER_10M = "under_10m", _("Under 10 million yuan")
+    FROM_10M = "10m_50m", _("10–50 million yuan")
+    FROM_50M = "50m_100m", _("50–100 million yuan")
+    FROM_100M = "100m_500m", _("100–500 million yuan")
+    FROM_500M = "500m_1b", _("500 million – 1 billion yuan")
+    OVER_1B = "over_1b", _("Over 1 billion yuan")
+    UNDECIDED = "undecided", _("Not decided yet")
+
+
+# Larger projects weigh more; the zone counts projects over 100 million yuan as major.
+BAND_WEIGHT = {
+    InvestmentBand.UNDECIDED: 1,
+    InvestmentBand.UNDER_10M: 1,
+    InvestmentBand.FROM_10M: 2,
+    InvestmentBand.FROM_50M: 3,
+    InvestmentBand.FROM_100M: 4,
+    InvestmentBand.FROM_500M: 5,
+    InvestmentBand.OVER_1B: 6,
+}
+LEADING_INDUSTRY_WEIGHT = 2
+
+
+class Timeline(models.TextChoices):
+    WITHIN_6_MONTHS = "6m", _("Within 6 months")
+    WITHIN_A_YEAR = "12m", _("6 to 12 months")
+    ONE_TO_TWO_YEARS = "24m", _("1 to 2 years")
+    LATER = "later", _("More than 2 years")
+    UNDECIDED = "undecided", _("Not decided yet")
+
+
+class HeardFrom(models.TextChoices):
+    SEARCH = "search", _("Search engine")
+    EVENT = "event", _("Investment fair or event")
+    REFERRAL = "referral", _("Business partner or referral")
+    MEDIA = "media", _("News or media")
+    GOVERNMENT = "government", _("Government agency")
+    OTHER = "other", _("Other")
+
+
+class EnquiryQuerySet(models.QuerySet):
+    def genuine(self):
+        return self.exclude(status=Enquiry.Status.SPAM)
+
+    def overdue(self, now=None):
+        return self.filter(status=Enquiry.Status.NEW, reply_due_at__lt=now or timezone.now())
+
+    def follow_up_due(self, today=None):
+        today = today or timezone.localdate()
+        return self.exclude(status__in=Enquiry.CLOSED_STATUSES).filter(follow_up_on__lte=today)
+
+    def older_than(self, days: int, now=None):
+        return self.filter(received_at__lt=(now or timezone.now()) - timedelta(days=days))
+
+
+class Enquiry(models.Model):
+    """What an investor asked, and where the promotion team stands with it."""
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        IN_PROGRESS = "in_progress", _("In progress")
+        AWAITING_INVESTOR = "awaiting_investor", _("Awaiting investor")
+        QUALIFIED = "qualified", _("Qualified")
+        LANDED = "landed", _("Landed")
+        NOT_PURSUED = "not_pursued", _("Not pursued")
+        SPAM = "spam", _("Spam")
+
+    CLOSED_STATUSES = (Status.LANDED, Status.NOT_PURSUED, Status.SPAM)
+    # The written fields an investor fills in; staff may read but never change them.
+    INVESTOR_FIELDS = (
+        "name",
+        "organisation",
+        "email",
+        "phone",
+        "country",
+        "industry",
+        "park",
+        "investment_band",
+        "expected_jobs",
+        "space_needed",
+        "timeline",
+        "heard_from",
+        "message",
+    )
+
+    reference = models.CharField(_("reference"), max_length=20, unique=True, null=True, editable=False)
+    received_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True, editable=False)
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, default="en")
+
+    name = models.CharField(_("name"), max_length=200)
+    organisation = models.CharField(_("organisation"), max_length=200)
+    email = models.EmailField(_("email"), max_length=254)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    country = CountryField(_("country or region"))
+    industry = models.ForeignKey(
+        Industry, verbose_name=_("industry of interest"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    park = models.ForeignKey(
+        Park, verbose_name=_("park of interest"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    investment_band = models.CharField(_("intended investment"), max_length=20, choices=InvestmentBand)
+    expected_jobs = models.PositiveIntegerField(
+        _("expected jobs"), null=True, blank=True, validators=[MaxValueValidator(1_000_000)]
+    )
+    space_needed = models.CharField(_("land or floor space needed"), max_length=200, blank=True)
+    timeline = models.CharField(_("timeline"), max_length=20, choices=Timeline)
+    heard_from = models.CharField(_("how they heard of the zone"), max_length=20, choices=HeardFrom, blank=True)
+    message = models.TextField(_("message"), max_length=5000)
+    consent_at = models.DateTimeField(_("privacy notice accepted"), null=True, editable=False)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True, editable=False)
+
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.NEW, db_index=True)
+    spam_reason = models.CharField(_("why it was quarantined"), max_length=100, blank=True, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="enquiries",
+        limit_choices_to={"is_staff": True, "is_active": True},
+    )
+    priority = models.PositiveSmallIntegerField(_("priority"), default=0, db_index=True, editable=False)
+    reply_due_at = models.DateTimeField(_("reply due"), null=True, editable=False, db_index=True)
+    follow_up_on = models.DateField(_("follow up on"), null=True, blank=True, db_index=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
+
+    objects = EnquiryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("enquiry")
+        verbose_name_plural = _("enquiries")
+        ordering = ["-received_at"]
+        indexes = [models.Index(fields=["-priority", "-received_at"], name="promotion_enquiry_priority")]
+
+    def __str__(self) -> str:
+        return self.reference or _("Enquiry being saved")
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:promotion_enquiry_change", args=[self.pk])
+
+    def compute_priority(self) -> int:
+        weight = BAND_WEIGHT.get(self.investment_band, 1)
+        if self.industry and (self.industry.is_leading or (self.industry.parent and self.industry.parent.is_leading)):
+            weight += LEADING_INDUSTRY_WEIGHT
+        return weight
+
+    @property
+    def priority_label(self) -> str:
+        if self.priority >= 6:
+            return _("High")
+        if self.priority >= 4:
+            return _("Medium")
+        return _("Low")
+
+    def is_overdue(self, now=None) -> bool:
+        return (
+            self.status == self.Status.NEW
+            and self.reply_due_at is not None
+            and self.reply_due_at < (now or timezone.now())
+        )
+
+
+class EnquiryNote(models.Model):
+    """A staff note on an enquiry; notes are only ever added, never edited."""
+
+    enquiry = models.ForeignKey(Enquiry, verbose_name=_("enquiry"), on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.SET_NULL, null=True, editable=False
+    )
+    created_at = models.DateTimeField(_("written"), default=timezone.now, editable=False)
+    text = models.TextField(_("note"), max_length=5000)
+
+    class Meta:
+        verbose_name = _("note")
+        verbose_name_plural = _("notes")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class OutgoingMail(models.Model):
+    """A mail written to the database before it is sent, so a failing server loses nothing."""
+
+    class Kind(models.TextChoices):
+        ACKNOWLEDGEMENT = "acknowledgement", _("Acknowledgement to the investor")
+        NOTIFICATION = "notification", _("Notification to the promotion team")
+        REMINDER = "reminder", _("Reminder to an owner")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    enquiry = models.ForeignKey(
+        Enquiry, verbose_name=_("enquiry"), on_delete=models.CASCADE, null=True, blank=True, related_name="mails"
+    )
+    recipients = models.TextField(_("recipients"), help_text=_("One address per line."))
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("body"))
+    created_at = models.DateTimeField(_("written"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True, db_index=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing mail")
+        verbose_name_plural = _("outgoing mail")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    @property
+    def recipient_list(self) -> list[str]:
+        return [line.strip() for line in self.recipients.splitlines() if line.strip()]
