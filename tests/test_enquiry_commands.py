@@ -48,7 +48,7 @@ def test_each_owner_is_reminded_of_their_overdue_and_follow_up_enquiries(owners)
     to_chen = by_recipient["chen@zone.example.cn"].body
     assert overdue.reference in to_chen and follow_up.reference in to_chen
     assert f"https://zone.example.cn/admin/promotion/enquiry/{overdue.pk}/change/" in to_chen
-    assert "2 enquiries need you" == by_recipient["chen@zone.example.cn"].subject
+    assert by_recipient["chen@zone.example.cn"].subject == "2 enquiries need you"
     assert unassigned.reference in by_recipient["promotion@zone.example.cn"].body
     assert OutgoingMail.objects.filter(kind="reminder", sent_at__isnull=False).count() == 2
 
