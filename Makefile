@@ -6,7 +6,7 @@ PY := $(BIN)/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := zone_site.settings
 
-.PHONY: help install migrate load static run dev test lint admin illustrations clean
+.PHONY: help install system-packages migrate load static run dev test lint admin illustrations clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
@@ -37,7 +37,10 @@ dev: load  ## runserver with DEBUG on
 lint: install  ## ruff
 	$(BIN)/ruff check .
 
-test: install  ## ruff, Django's checks, the migrations check, then pytest
+system-packages:  ## Debian packages the tests need (Chromium), installed where missing
+	./scripts/install-system-packages
+
+test: install system-packages  ## ruff, Django's checks, the migrations check, then pytest
 	$(BIN)/ruff check .
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
