@@ -80,8 +80,14 @@ class EnquiryForm(forms.ModelForm):
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["phone"].widget.attrs["autocomplete"] = "tel"
         self.fields["country"].widget.attrs["autocomplete"] = "country"
-        for name in ("investment_band", "timeline"):
-            self.fields[name].choices = [("", _("Choose one")), *self.fields[name].choices[1:]]
+        blank_labels = {
+            "country": _("Choose a country or region"),
+            "investment_band": _("Choose one"),
+            "timeline": _("Choose one"),
+            "heard_from": _("Choose one, if you like"),
+        }
+        for name, label in blank_labels.items():
+            self.fields[name].choices = [("", label), *list(self.fields[name].choices)[1:]]
         if not self.is_bound:
             self.initial.setdefault("started", form_started_token())
         self.helper = FormHelper()

@@ -55,3 +55,34 @@ def test_safe_defaults(tmp_path):
         assert [code for code, _ in loaded.LANGUAGES] == ["en", "zh-hans"]
     finally:
         importlib.reload(zone_settings)
+
+
+def test_mail_goes_to_files_locally_and_to_smtp_when_a_host_is_set(tmp_path):
+    try:
+        with mock.patch.dict(os.environ, {"DJANGO_VAR_DIR": str(tmp_path)}):
+            os.environ.pop("EMAIL_HOST", None)
+            local = importlib.reload(zone_settings)
+            assert local.EMAIL_BACKEND == "django.core.mail.backends.filebased.EmailBackend"
+            assert local.EMAIL_FILE_PATH == tmp_path / "mail"
+        with mock.patch.dict(
+            os.environ,
+            {
+                "DJANGO_VAR_DIR": str(tmp_path),
+                "EMAIL_HOST": "smtp.zone.example.cn",
+                "EMAIL_PORT": "465",
+                "EMAIL_HOST_USER": "site",
+            },
+        ):
+            production = importlib.reload(zone_settings)
+            assert production.EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend"
+            assert (production.EMAIL_PORT, production.EMAIL_USE_SSL, production.EMAIL_USE_TLS) == (465, True, False)
+            assert production.EMAIL_HOST_USER == "site"
+    finally:
+        importlib.reload(zone_settings)
+
+
+def test_sqlite_is_configured_for_concurrent_writers():
+    options = zone_settings.DATABASES["default"]["OPTIONS"]
+    assert options["transaction_mode"] == "IMMEDIATE"
+    assert "journal_mode=WAL" in options["init_command"]
+    assert options["timeout"] >= 10
