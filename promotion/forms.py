@@ -1,3 +1,5 @@
+from decimal import Decimal, InvalidOperation
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Field, Layout, Submit
 from django import forms
@@ -110,3 +112,28 @@ class EnquiryForm(forms.ModelForm):
 
     def clean_organisation(self):
         return " ".join(self.cleaned_data["organisation"].split())
+
+
+class TaxShareForm(forms.Form):
+    """The 8:2 calculator on the tax-sharing policy page; sent by GET so it works without JavaScript."""
+
+    MAX_TAX = Decimal("1000000000000")
+
+    tax = forms.CharField(
+        label=_("Annual tax paid by the project (yuan)"),
+        max_length=30,
+        help_text=_("For example 1,000,000. Commas and spaces are fine."),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+
+    def clean_tax(self) -> Decimal:
+        text = "".join(self.cleaned_data["tax"].replace(",", "").replace("，", "").split())
+        try:
+            amount = Decimal(text)
+        except InvalidOperation:
+            raise forms.ValidationError(_("Enter an amount in yuan, using digits only, e.g. 1000000.")) from None
+        if not amount.is_finite() or amount < 0:
+            raise forms.ValidationError(_("Enter an amount of zero or more."))
+        if amount > self.MAX_TAX:
+            raise forms.ValidationError(_("Enter an amount of at most 1,000,000,000,000 yuan."))
+        return amount.quantize(Decimal("0.01"))

@@ -12,7 +12,7 @@ class ZoneProfileTranslation(TranslationOptions):
 
 @register(models.KeyFigure)
 class KeyFigureTranslation(TranslationOptions):
-    fields = ("label", "period", "note")
+    fields = ("label", "period", "note", "source")
 
 
 @register(models.Milestone)

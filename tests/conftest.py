@@ -2,6 +2,7 @@ import os
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 
 @pytest.fixture(scope="session")
@@ -9,6 +10,14 @@ def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
     """Load the zone's real content once; each test runs in a transaction rolled back after it."""
     with django_db_blocker.unblock():
         call_command("loaddata", "zone", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Requests leave their language active in the thread; start each test in English."""
+    translation.activate("en")
+    yield
+    translation.activate("en")
 
 
 @pytest.fixture(autouse=True)

@@ -1,5 +1,7 @@
 """The zone's content: everything its own account tells an investor."""
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -97,6 +99,12 @@ class KeyFigure(Measured, Content):
     )
     category = models.CharField(_("category"), max_length=20, choices=Category)
     note = models.TextField(_("note"), blank=True)
+    source = models.CharField(
+        _("source"),
+        max_length=200,
+        blank=True,
+        help_text=_("Where the figure comes from; left empty, the zone's own account."),
+    )
     is_headline = models.BooleanField(_("headline figure"), default=False)
 
     objects = KeyFigureQuerySet.as_manager()
@@ -401,10 +409,10 @@ class Policy(Content):
                         owner_share_percent__isnull=False,
                         zone_share_percent__isnull=False,
                         owner_share_percent__lte=100,
-                        zone_share_percent__lte=100,
+                        owner_share_percent=100 - models.F("zone_share_percent"),
                     )
                 ),
-                name="%(app_label)s_%(class)s_tax_shares_paired",
+                name="%(app_label)s_%(class)s_tax_shares_make_100",
             )
         ]
 
@@ -417,6 +425,12 @@ class Policy(Content):
     @property
     def shares_tax(self) -> bool:
         return self.owner_share_percent is not None
+
+    def split_tax(self, tax: Decimal) -> tuple[Decimal, Decimal]:
+        """The project owners' and the zone's parts of a project's tax, to the fen."""
+        cent = Decimal("0.01")
+        owner = (tax * self.owner_share_percent / 100).quantize(cent, rounding=ROUND_HALF_UP)
+        return owner, tax - owner
 
 
 class PolicyMeasure(models.Model):

@@ -1,0 +1,255 @@
+"""Bar charts drawn on the server: the plan targets beside the figures the zone has reported.
+
+Everything here is arithmetic on numbers and words; the SVG itself is written by
+``templates/includes/_bar_chart.html``. Coordinates are in the SVG's own user units
+(its ``viewBox``), so the chart scales with the page.
+"""
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from .units import Quantity
+
+SLATE = "#4a5761"  # the reported figure
+CANAL = "#0b6e69"  # the target
+
+# Share of an em that a character takes, roughly, in the site's system fonts. Generous on
+# purpose: a label estimated too wide wraps a little early, one estimated too narrow overflows.
+NARROW_CHARACTERS = set(" .,:;!|'’‘()[]ijlIft-–—/")
+WIDE_CHARACTERS = set("mwMW@%")
+BREAK_AFTER = ("-", "–", "—", "/")
+CJK = r"\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
+TOKENS = re.compile(rf"[{CJK}][、，。；：！？）」』”]*|[^\s{CJK}]+?(?:[-–—/]|(?=[\s{CJK}])|$)|\s+")
+
+
+def text_width(text: str, size: float, bold: bool = False) -> float:
+    """An estimate of how wide a line of text is drawn, in the units of its font size."""
+    ems = 0.0
+    for character in text:
+        if unicodedata.east_asian_width(character) in ("W", "F"):
+            ems += 1.0
+        elif character in NARROW_CHARACTERS:
+            ems += 0.32
+        elif character in WIDE_CHARACTERS:
+            ems += 0.86
+        elif character.isupper():
+            ems += 0.68
+        elif character.isdigit():
+            ems += 0.58
+        else:
+            ems += 0.54
+    return ems * size * (1.07 if bold else 1.0)
+
+
+def _tokens(text: str) -> list[tuple[str, bool]]:
+    """Words (split after dashes) and single Chinese characters, each with whether a space comes before it."""
+    tokens, space = [], False
+    for token in TOKENS.findall(" ".join(text.split())):
+        if token.isspace():
+            space = True
+            continue
+        tokens.append((token, space))
+        space = False
+    return tokens
+
+
+def _split_long(word: str, max_width: float, size: float, bold: bool) -> list[str]:
+    pieces, piece = [], ""
+    for character in word:
+        if piece and text_width(piece + character, size, bold) > max_width:
+            pieces.append(piece)
+            piece = ""
+        piece += character
+    return [*pieces, piece] if piece else pieces
+
+
+def wrap_text(text: str, max_width: float, size: float, max_lines: int | None = None, bold: bool = False) -> list[str]:
+    """Break text into lines no wider than max_width: between words, after dashes, between Chinese characters.
+
+    With max_lines, what does not fit ends the last line with an ellipsis.
+    """
+    lines: list[str] = []
+    line = ""
+    for token, space in _tokens(text):
+        candidate = f"{line} {token}" if space and line else line + token
+        if not line or text_width(candidate, size, bold) <= max_width:
+            line = candidate
+        else:
+            lines.append(line)
+            line = token
+        if text_width(line, size, bold) > max_width:
+            *full, line = _split_long(line, max_width, size, bold)
+            lines.extend(full)
+    if line:
+        lines.append(line)
+    if max_lines and len(lines) > max_lines:
+        last = lines[max_lines - 1]
+        while last and text_width(last.rstrip() + "…", size, bold) > max_width:
+            last = last[:-1]
+        lines = [*lines[: max_lines - 1], last.rstrip(" -–—/,") + "…"]
+    return lines
+
+
+@dataclass(frozen=True)
+class TextLine:
+    x: float
+    y: float
+    text: str
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar: its number, its share of its group's scale and where it is drawn."""
+
+    kind: str  # "reported" or "target"
+    caption: str
+    amount: Quantity
+    value: Decimal
+    fraction: float
+    colour: str
+    caption_lines: tuple[TextLine, ...]
+    x: float
+    y: float
+    width: float
+    height: float
+    value_x: float
+    value_y: float
+
+
+@dataclass(frozen=True)
+class Group:
+    """One indicator: the reported figure and the target, on the indicator's own scale."""
+
+    label: str
+    when: str
+    label_lines: tuple[TextLine, ...]
+    reported: Bar
+    target: Bar
+    rule_y: float | None  # a hairline above the group, except the first
+
+    @property
+    def bars(self) -> tuple[Bar, Bar]:
+        return (self.reported, self.target)
+
+
+@dataclass(frozen=True)
+class PlanChart:
+    width: float
+    height: float
+    groups: tuple[Group, ...]
+
+
+# Geometry, in user units. The chart is drawn narrow so that its words stay legible on a phone.
+CHART_WIDTH = 400
+MIN_BAR_SPACE = 150
+LABEL_SIZE = 16
+LABEL_LINE = 22
+CAPTION_SIZE = 14
+CAPTION_LINE = 19
+VALUE_SIZE = 15
+BAR_HEIGHT = 20
+BAR_GAP = 8
+GROUP_GAP = 28
+VALUE_GAP = 6
+MIN_BAR = 2.0
+
+
+def charted_targets(targets: Iterable) -> list:
+    """The targets a chart can draw: a value to aim for and a reported figure to start from."""
+    return [t for t in targets if t.value is not None and t.baseline is not None and t.baseline.value is not None]
+
+
+def _when(figure) -> str:
+    if figure.year:
+        return str(figure.year)
+    return figure.period or ""
+
+
+def plan_chart(targets: Iterable) -> PlanChart:
+    """Chart data for plan targets: per indicator, the reported figure and the target as two bars.
+
+    Units differ from one indicator to the next, so each bar's length is a fraction of the
+    larger value of its own group; targets without a value or a reported figure are left out.
+    """
+    chosen = charted_targets(targets)
+    rows = []
+    for target in chosen:
+        figure = target.baseline
+        when = _when(figure)
+        largest = max(figure.value, target.value, Decimal(0))
+        rows.append(
+            (
+                target,
+                when,
+                [
+                    ("reported", _("Reported (%(when)s)") % {"when": when} if when else _("Reported"), figure),
+                    ("target", _("Target (end of 2020)"), target),
+                ],
+                largest,
+            )
+        )
+
+    amounts = [str(item.amount) for _target, _when, bars, _largest in rows for _kind, _caption, item in bars]
+    value_space = max((text_width(amount, VALUE_SIZE, bold=True) for amount in amounts), default=0)
+    left = 2.0
+    width = float(CHART_WIDTH)
+    bar_space = width - 2 * left - VALUE_GAP - value_space
+    if bar_space < MIN_BAR_SPACE:
+        width += MIN_BAR_SPACE - bar_space
+        bar_space = MIN_BAR_SPACE
+    text_space = width - 2 * left
+
+    groups = []
+    y = 0.0
+    for index, (target, when, bars, largest) in enumerate(rows):
+        rule_y = None
+        if index:
+            rule_y = y + GROUP_GAP / 2
+            y += GROUP_GAP
+        label_lines = []
+        for line in wrap_text(target.label, text_space, LABEL_SIZE, bold=True):
+            y += LABEL_LINE
+            label_lines.append(TextLine(left, y - 6, line))
+        drawn = []
+        for kind, caption, item in bars:
+            caption_lines = []
+            for line in wrap_text(caption, text_space, CAPTION_SIZE):
+                y += CAPTION_LINE
+                caption_lines.append(TextLine(left, y - 5, line))
+            y += 3
+            fraction = float(max(item.value, Decimal(0)) / largest) if largest else 0.0
+            length = max(fraction * bar_space, MIN_BAR) if fraction else 0.0
+            drawn.append(
+                Bar(
+                    kind=kind,
+                    caption=caption,
+                    amount=item.amount,
+                    value=item.value,
+                    fraction=fraction,
+                    colour=SLATE if kind == "reported" else CANAL,
+                    caption_lines=tuple(caption_lines),
+                    x=left,
+                    y=y,
+                    width=round(length, 2),
+                    height=BAR_HEIGHT,
+                    value_x=round(left + length + VALUE_GAP, 2),
+                    value_y=y + BAR_HEIGHT / 2 + VALUE_SIZE * 0.35,
+                )
+            )
+            y += BAR_HEIGHT + BAR_GAP
+        groups.append(
+            Group(
+                label=target.label,
+                when=when,
+                label_lines=tuple(label_lines),
+                reported=drawn[0],
+                target=drawn[1],
+                rule_y=rule_y,
+            )
+        )
+    return PlanChart(width=round(width, 2), height=round(y, 2), groups=tuple(groups))

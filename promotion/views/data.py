@@ -1,0 +1,114 @@
+"""Search, open data and the files robots read."""
+
+import csv
+from decimal import Decimal
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from ..models import KeyFigure, ZoneProfile
+from ..search import MAX_QUERY_LENGTH, search
+
+OPEN_DATA_COLUMNS = [
+    "slug",
+    "label",
+    "value",
+    "unit",
+    "qualifier",
+    "year",
+    "period",
+    "growth_percent",
+    "category",
+    "note",
+    "source",
+    "last_updated",
+]
+
+
+class DecimalAsNumberEncoder(DjangoJSONEncoder):
+    def default(self, o):
+        if isinstance(o, Decimal):
+            return int(o) if o == o.to_integral_value() else float(o)
+        return super().default(o)
+
+
+@require_GET
+def search_page(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "")[:MAX_QUERY_LENGTH].strip()
+    groups = search(query) if query else []
+    context = {"query": query, "groups": groups, "count": sum(len(g["results"]) for g in groups)}
+    return render(request, "promotion/search.html", context)
+
+
+def figure_records() -> list[dict]:
+    default_source = _("The zone's own account: %(zone)s") % {"zone": ZoneProfile.objects.first() or ""}
+    return [
+        {
+            "slug": figure.slug,
+            "label": figure.label,
+            "value": figure.value.normalize(),
+            "unit": figure.unit,
+            "qualifier": figure.qualifier,
+            "year": figure.year,
+            "period": figure.period,
+            "growth_percent": figure.growth_percent.normalize() if figure.growth_percent is not None else None,
+            "category": figure.category,
+            "note": figure.note,
+            "source": figure.source or default_source,
+            "last_updated": timezone.localtime(figure.updated_at).isoformat(),
+        }
+        for figure in KeyFigure.objects.all()
+    ]
+
+
+@require_GET
+def open_data(request: HttpRequest) -> HttpResponse:
+    figures = KeyFigure.objects.all()
+    return render(request, "promotion/open_data.html", {"figures": figures})
+
+
+@require_GET
+def key_figures_csv(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="hongqi-canal-key-figures-{get_language()}.csv"'
+    response.write("\ufeff")
+    writer = csv.DictWriter(response, fieldnames=OPEN_DATA_COLUMNS)
+    writer.writeheader()
+    for record in figure_records():
+        writer.writerow(
+            {
+                key: "" if value is None else f"{value:f}" if key in {"value", "growth_percent"} else value
+                for key, value in record.items()
+            }
+        )
+    return response
+
+
+@require_GET
+def key_figures_json(request: HttpRequest) -> JsonResponse:
+    data = {
+        "dataset": _("Key figures of the Hongqi Canal Economic and Technological Development Zone"),
+        "language": get_language(),
+        "url": request.build_absolute_uri(reverse("promotion:open-data")),
+        "units": _("Values are whole amounts in the unit given: 61 billion yuan is 61000000000."),
+        "figures": figure_records(),
+    }
+    return JsonResponse(data, encoder=DecimalAsNumberEncoder, json_dumps_params={"ensure_ascii": False, "indent": 2})
+
+
+@require_GET
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    lines = [
+        "User-agent: *",
+        f"Disallow: {reverse('admin:index')}",
+        "Disallow: /en/enquiry/status/",
+        "Disallow: /zh-hans/enquiry/status/",
+        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
