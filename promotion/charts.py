@@ -18,11 +18,12 @@ from .units import Quantity
 SLATE = "#4a5761"  # the reported figure
 CANAL = "#0b6e69"  # the target
 
-# Share of an em that a character takes, roughly, in the site's system fonts. Generous on
-# purpose: a label estimated too wide wraps a little early, one estimated too narrow overflows.
-NARROW_CHARACTERS = set(" .,:;!|'’‘()[]ijlIft-–—/")
-WIDE_CHARACTERS = set("mwMW@%")
-BREAK_AFTER = ("-", "–", "—", "/")
+# Share of an em that a character takes, measured on DejaVu Sans, the widest of the fonts the
+# site's stack falls back to (Segoe UI, Roboto, PingFang are narrower). Generous on purpose:
+# a label estimated too wide wraps a little early, one estimated too narrow overflows.
+THIN_CHARACTERS = set(" .,:;!|'’‘ijlI")
+NARROW_CHARACTERS = set("()[]ft-/r")
+WIDE_CHARACTERS = set("mwMW@%—")
 CJK = r"\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
 TOKENS = re.compile(rf"[{CJK}][、，。；：！？）」』”]*|[^\s{CJK}]+?(?:[-–—/]|(?=[\s{CJK}])|$)|\s+")
 
@@ -33,17 +34,19 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
     for character in text:
         if unicodedata.east_asian_width(character) in ("W", "F"):
             ems += 1.0
-        elif character in NARROW_CHARACTERS:
+        elif character in THIN_CHARACTERS:
             ems += 0.32
+        elif character in NARROW_CHARACTERS:
+            ems += 0.42
         elif character in WIDE_CHARACTERS:
-            ems += 0.86
+            ems += 0.95
         elif character.isupper():
-            ems += 0.68
+            ems += 0.70
         elif character.isdigit():
-            ems += 0.58
+            ems += 0.64
         else:
-            ems += 0.54
-    return ems * size * (1.07 if bold else 1.0)
+            ems += 0.58
+    return ems * size * (1.15 if bold else 1.02)
 
 
 def _tokens(text: str) -> list[tuple[str, bool]]:
@@ -68,31 +71,40 @@ def _split_long(word: str, max_width: float, size: float, bold: bool) -> list[st
     return [*pieces, piece] if piece else pieces
 
 
-def wrap_text(text: str, max_width: float, size: float, max_lines: int | None = None, bold: bool = False) -> list[str]:
+def wrap_lines(
+    text: str, max_width: float, size: float, max_lines: int | None = None, bold: bool = False
+) -> list[tuple[str, bool]]:
     """Break text into lines no wider than max_width: between words, after dashes, between Chinese characters.
 
-    With max_lines, what does not fit ends the last line with an ellipsis.
+    Each line comes with whether a space separated it from the next in the text, so the lines
+    can be joined back into the same words. With max_lines, what does not fit ends the last
+    line with an ellipsis.
     """
-    lines: list[str] = []
+    lines: list[tuple[str, bool]] = []
     line = ""
     for token, space in _tokens(text):
         candidate = f"{line} {token}" if space and line else line + token
         if not line or text_width(candidate, size, bold) <= max_width:
             line = candidate
         else:
-            lines.append(line)
+            lines.append((line, space))
             line = token
         if text_width(line, size, bold) > max_width:
             *full, line = _split_long(line, max_width, size, bold)
-            lines.extend(full)
+            lines.extend((piece, False) for piece in full)
     if line:
-        lines.append(line)
+        lines.append((line, False))
     if max_lines and len(lines) > max_lines:
-        last = lines[max_lines - 1]
+        last = lines[max_lines - 1][0]
         while last and text_width(last.rstrip() + "…", size, bold) > max_width:
             last = last[:-1]
-        lines = [*lines[: max_lines - 1], last.rstrip(" -–—/,") + "…"]
+        lines = [*lines[: max_lines - 1], (last.rstrip(" -–—/,") + "…", False)]
     return lines
+
+
+def wrap_text(text: str, max_width: float, size: float, max_lines: int | None = None, bold: bool = False) -> list[str]:
+    """The lines of wrap_lines() without their spacing."""
+    return [line for line, _space in wrap_lines(text, max_width, size, max_lines, bold)]
 
 
 @dataclass(frozen=True)
@@ -100,6 +112,7 @@ class TextLine:
     x: float
     y: float
     text: str
+    space_after: bool = False  # a space joins it to the next line, so the text reads (and copies) as words
 
 
 @dataclass(frozen=True)
@@ -143,6 +156,11 @@ class PlanChart:
     height: float
     groups: tuple[Group, ...]
 
+    @property
+    def max_width_rem(self) -> float:
+        """Drawn no larger than about 1.15 px a unit, so the words come out near the body text's size."""
+        return round(self.width / 14, 2)
+
 
 # Geometry, in user units. The chart is drawn narrow so that its words stay legible on a phone.
 CHART_WIDTH = 400
@@ -151,6 +169,9 @@ LABEL_SIZE = 16
 LABEL_LINE = 22
 CAPTION_SIZE = 14
 CAPTION_LINE = 19
+LABEL_DESCENT = 6  # from the bottom of a line to the baseline of its text
+CAPTION_DESCENT = 5
+CAPTION_GAP = 3
 VALUE_SIZE = 15
 BAR_HEIGHT = 20
 BAR_GAP = 8
@@ -170,32 +191,27 @@ def _when(figure) -> str:
     return figure.period or ""
 
 
+def _bars(target) -> list[tuple[str, str, object]]:
+    """What each of a target's two bars shows: (kind, caption, the figure with its value and amount)."""
+    when = _when(target.baseline)
+    reported = _("Reported (%(when)s)") % {"when": when} if when else _("Reported")
+    return [("reported", reported, target.baseline), ("target", _("Target (end of the 13th Five-Year Plan)"), target)]
+
+
 def plan_chart(targets: Iterable) -> PlanChart:
     """Chart data for plan targets: per indicator, the reported figure and the target as two bars.
 
     Units differ from one indicator to the next, so each bar's length is a fraction of the
     larger value of its own group; targets without a value or a reported figure are left out.
+    Words and numbers are written in the active language.
     """
     chosen = charted_targets(targets)
-    rows = []
-    for target in chosen:
-        figure = target.baseline
-        when = _when(figure)
-        largest = max(figure.value, target.value, Decimal(0))
-        rows.append(
-            (
-                target,
-                when,
-                [
-                    ("reported", _("Reported (%(when)s)") % {"when": when} if when else _("Reported"), figure),
-                    ("target", _("Target (end of 2020)"), target),
-                ],
-                largest,
-            )
-        )
+    specs = [_bars(target) for target in chosen]
 
-    amounts = [str(item.amount) for _target, _when, bars, _largest in rows for _kind, _caption, item in bars]
-    value_space = max((text_width(amount, VALUE_SIZE, bold=True) for amount in amounts), default=0)
+    # Every bar's value is written at its end: leave room for the longest of them.
+    value_space = max(
+        (text_width(str(item.amount), VALUE_SIZE, bold=True) for bars in specs for *_, item in bars), default=0
+    )
     left = 2.0
     width = float(CHART_WIDTH)
     bar_space = width - 2 * left - VALUE_GAP - value_space
@@ -206,22 +222,23 @@ def plan_chart(targets: Iterable) -> PlanChart:
 
     groups = []
     y = 0.0
-    for index, (target, when, bars, largest) in enumerate(rows):
+    for index, (target, bars) in enumerate(zip(chosen, specs, strict=True)):
+        largest = max(max(item.value, Decimal(0)) for *_, item in bars)
         rule_y = None
         if index:
             rule_y = y + GROUP_GAP / 2
             y += GROUP_GAP
         label_lines = []
-        for line in wrap_text(target.label, text_space, LABEL_SIZE, bold=True):
+        for line, space in wrap_lines(target.label, text_space, LABEL_SIZE, bold=True):
             y += LABEL_LINE
-            label_lines.append(TextLine(left, y - 6, line))
+            label_lines.append(TextLine(left, y - LABEL_DESCENT, line, space))
         drawn = []
         for kind, caption, item in bars:
             caption_lines = []
-            for line in wrap_text(caption, text_space, CAPTION_SIZE):
+            for line, space in wrap_lines(caption, text_space, CAPTION_SIZE):
                 y += CAPTION_LINE
-                caption_lines.append(TextLine(left, y - 5, line))
-            y += 3
+                caption_lines.append(TextLine(left, y - CAPTION_DESCENT, line, space))
+            y += CAPTION_GAP
             fraction = float(max(item.value, Decimal(0)) / largest) if largest else 0.0
             length = max(fraction * bar_space, MIN_BAR) if fraction else 0.0
             drawn.append(
@@ -245,7 +262,7 @@ def plan_chart(targets: Iterable) -> PlanChart:
         groups.append(
             Group(
                 label=target.label,
-                when=when,
+                when=_when(target.baseline),
                 label_lines=tuple(label_lines),
                 reported=drawn[0],
                 target=drawn[1],

@@ -41,6 +41,8 @@ class Qualifier(models.TextChoices):
 
 
 SCALED_UNITS = {Unit.NUMBER, Unit.YUAN, Unit.US_DOLLAR, Unit.WATT_HOUR}
+# Chinese also counts people and floor space in 万: 12万人, 20万平方米.
+CHINESE_SCALED_UNITS = SCALED_UNITS | {Unit.PERSON, Unit.SQUARE_METRE}
 
 ENGLISH_UNITS = {
     Unit.NUMBER: "",
@@ -98,10 +100,10 @@ class Quantity:
         return f"{self.qualifier} {text}" if self.qualifier else text
 
 
-def plain_number(value: Decimal) -> str:
-    """120000 → "120,000"; 27.050 → "27.05"; never scientific notation."""
+def plain_number(value: Decimal, grouped: bool = True) -> str:
+    """120000 → "120,000" (or "120000" ungrouped); 27.050 → "27.05"; never scientific notation."""
     value = Decimal(value)
-    text = f"{value:,f}"
+    text = f"{value:,f}" if grouped else f"{value:f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text
@@ -116,12 +118,12 @@ def quantity(value: Decimal, unit: str, qualifier: str = "", language: str | Non
     scales = CHINESE_SCALES if chinese else ENGLISH_SCALES
     value = Decimal(value)
     scale_word = ""
-    if unit in SCALED_UNITS:
+    if unit in (CHINESE_SCALED_UNITS if chinese else SCALED_UNITS):
         for size, word in scales:
             if abs(value) >= size and (value / size) == (value / size).quantize(Decimal("0.01")):
                 value, scale_word = value / size, word
                 break
-    number = plain_number(value)
+    number = plain_number(value, grouped=not chinese)
     unit_word = (CHINESE_UNITS if chinese else ENGLISH_UNITS).get(unit, "")
     joiner = "" if chinese else " "
     unit_text = joiner.join(part for part in (scale_word, unit_word) if part)

@@ -116,3 +116,12 @@ def test_pages_show_when_they_were_last_updated(client):
     body = client.get(park.get_absolute_url()).content.decode()
     assert "Last updated" in body
     assert timezone.localtime(park.updated_at).date().isoformat() in body
+
+
+def test_history_dates_read_as_words(client):
+    body = client.get(reverse("promotion:about")).content.decode()
+    assert "Early 1992" in body and "March 2006" in body and "October 2012" in body
+    with translation.override("zh-hans"):
+        from promotion.models import Milestone
+
+        assert Milestone.objects.get(year=2012).when == "2012年10月"

@@ -14,11 +14,13 @@ from promotion.units import Qualifier, Unit, growth, quantity
         ("150000000", Unit.US_DOLLAR, "", "150 million US dollars", "1.5亿美元"),
         ("36000000000", Unit.NUMBER, "", "36 billion", "360亿"),
         ("27.05", Unit.SQUARE_KILOMETRE, "", "27.05 km²", "27.05平方公里"),
-        ("120000", Unit.PERSON, Qualifier.UP_TO, "up to 120,000 people", "达120,000人"),
+        ("120000", Unit.PERSON, Qualifier.UP_TO, "up to 120,000 people", "达12万人"),
         ("95", Unit.PERCENT, Qualifier.MORE_THAN, "more than 95%", "超过95%"),
         ("3000000000", Unit.WATT_HOUR, "", "3 billion watt-hours", "30亿瓦时"),
-        ("11819", Unit.KILOWATT_HOUR, "", "11,819 kWh", "11,819千瓦时"),
+        ("11819", Unit.KILOWATT_HOUR, "", "11,819 kWh", "11819千瓦时"),
         ("26.68", Unit.HECTARE, "", "26.68 hectares", "26.68公顷"),
+        ("1200000", Unit.SQUARE_METRE, "", "1,200,000 m²", "120万平方米"),
+        ("4500", Unit.HOUSING_UNIT, "", "4,500 housing units", "4500套"),
     ],
 )
 def test_quantities_read_naturally_in_each_language(value, unit, qualifier, english, chinese):

@@ -1,12 +1,14 @@
 """The zone's content: everything its own account tells an investor."""
 
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from ..units import Qualifier, Unit, growth, quantity
+from ..units import Qualifier, Unit, growth, is_chinese, quantity
 
 
 class Content(models.Model):
@@ -149,6 +151,15 @@ class Milestone(Content):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.title}"
+
+    @property
+    def when(self) -> str:
+        """ "March 2006" / "2006年3月"; "Early 1992" / "1992年年初"."""
+        if self.month:
+            return date_format(date(self.year, self.month, 1), "YEAR_MONTH_FORMAT")
+        if is_chinese():
+            return f"{self.year}年{self.when_note}"
+        return f"{self.when_note} {self.year}".strip()
 
 
 class Honour(Content):

@@ -3,7 +3,7 @@
 from django import template
 
 from ..charts import plan_chart as build_plan_chart
-from ..zone_map import zone_map as build_zone_map
+from ..zone_map import zone_maps
 
 register = template.Library()
 
@@ -18,6 +18,9 @@ def plan_chart(targets, id_prefix: str = "plan-chart") -> dict:
 
 
 @register.inclusion_tag("includes/_zone_map.html")
-def zone_map(parks, columns: int = 2, id_prefix: str = "zone-map") -> dict:
-    """``{% zone_map parks %}``: a schematic map of the zone, each park a link to its page."""
-    return {"map": build_zone_map(list(parks), columns=columns), "id_prefix": id_prefix}
+def zone_map(parks, columns: int = 3, id_prefix: str = "zone-map") -> dict:
+    """``{% zone_map parks %}``: a schematic map of the zone, each park a link to its page.
+
+    Drawn in ``columns`` columns; on screens too narrow to show it at full size, a one-column drawing takes its place.
+    """
+    return {"maps": zone_maps(list(parks), columns=columns), "id_prefix": id_prefix}
