@@ -125,3 +125,16 @@ def test_history_dates_read_as_words(client):
         from promotion.models import Milestone
 
         assert Milestone.objects.get(year=2012).when == "2012年10月"
+
+
+@pytest.mark.parametrize(
+    ("route", "expected"),
+    [
+        ("promotion:environment", ["105", "235", "228", "Huan River", "E-commerce Base", "200,000", "4,500"]),
+        ("promotion:innovation", ["Tsinghua", "academician", "post-doctoral", "863", "262", "3,450", "Entrepreneurs"]),
+    ],
+)
+def test_environment_and_innovation_pages_carry_their_facts(client, route, expected):
+    body = client.get(reverse(route)).content.decode().lower()
+    for text in expected:
+        assert text.lower() in body, text

@@ -26,6 +26,10 @@ ENVIRONMENT_CATEGORIES = [
     KeyFigure.Category.URBANISATION,
 ]
 INNOVATION_TOPICS = [Highlight.Topic.INNOVATION, Highlight.Topic.TALENT]
+# Places and policies these pages point to; editors may rename them, the slugs stay.
+ENVIRONMENT_PARKS = ["huan-river-park", "e-commerce-base"]
+INNOVATION_PARKS = ["tsinghua-new-material-base"]
+INNOVATION_POLICIES = ["talent-100-entrepreneurs"]
 
 
 def last_updated(*groups) -> object:
@@ -207,12 +211,15 @@ def policy_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def environment(request: HttpRequest) -> HttpResponse:
     sections = topic_sections(ENVIRONMENT_TOPICS, ENVIRONMENT_CATEGORIES)
-    context = {"sections": sections, "updated_at": sections_updated(sections)}
+    parks = list(Park.objects.filter(slug__in=ENVIRONMENT_PARKS))
+    context = {"sections": sections, "parks": parks, "updated_at": sections_updated(sections)}
     return render(request, "promotion/environment.html", context)
 
 
 @require_GET
 def innovation(request: HttpRequest) -> HttpResponse:
     sections = topic_sections(INNOVATION_TOPICS, [KeyFigure.Category.INNOVATION])
-    context = {"sections": sections, "updated_at": sections_updated(sections)}
+    parks = list(Park.objects.filter(slug__in=INNOVATION_PARKS))
+    policies = list(Policy.objects.filter(slug__in=INNOVATION_POLICIES))
+    context = {"sections": sections, "parks": parks, "policies": policies, "updated_at": sections_updated(sections)}
     return render(request, "promotion/innovation.html", context)
