@@ -101,6 +101,7 @@ class EnquiryAdmin(admin.ModelAdmin):
         "status",
         "owner",
         "priority_column",
+        "language",
         "age",
         "overdue_flag",
     ]
