@@ -6,7 +6,7 @@ PY := $(BIN)/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := zone_site.settings
 
-.PHONY: help install system-packages migrate load static run dev test lint admin illustrations clean
+.PHONY: help install system-packages migrate load static run dev test lint admin illustrations messages clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
@@ -54,3 +54,7 @@ illustrations: install  ## redraw the park and industry illustrations into fixtu
 
 clean:  ## remove the virtualenv and local data
 	rm -rf $(VENV) var
+
+messages: install system-packages  ## refresh the Chinese catalogue from the code, then compile it
+	$(PY) manage.py makemessages -l zh_Hans --no-location --ignore=.venv --ignore=var --ignore=tests --ignore=screenshots
+	msgfmt --check --statistics -o locale/zh_Hans/LC_MESSAGES/django.mo locale/zh_Hans/LC_MESSAGES/django.po
