@@ -6,7 +6,7 @@ PY := $(BIN)/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := zone_site.settings
 
-.PHONY: help install system-packages migrate load static run dev test lint admin illustrations messages clean
+.PHONY: help install system-packages migrate load static run dev test test-postgres lint admin illustrations messages backup clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
@@ -29,7 +29,7 @@ static: install  ## collect static files for whitenoise
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 
 run: load static  ## serve the site with gunicorn on http://127.0.0.1:$(PORT)
-	$(BIN)/gunicorn zone_site.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile -
+	PORT=$(PORT) $(BIN)/gunicorn -c deploy/gunicorn.conf.py zone_site.wsgi
 
 dev: load  ## runserver with DEBUG on
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
@@ -46,6 +46,12 @@ test: install system-packages  ## ruff, Django's checks, the migrations check, t
 	$(PY) manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
 
+test-postgres: install  ## the same suite on a real PostgreSQL server (and Redis), started and stopped here
+	./scripts/test-postgres
+
+backup: install  ## back up the database (SQLite or PostgreSQL) and the uploaded media into var/backups/
+	$(PY) manage.py backup_site
+
 admin: migrate  ## create a superuser for the admin
 	$(PY) manage.py createsuperuser
 
@@ -58,3 +64,6 @@ clean:  ## remove the virtualenv and local data
 messages: install system-packages  ## refresh the Chinese catalogue from the code, then compile it
 	$(PY) manage.py makemessages -l zh_Hans --no-location --ignore=.venv --ignore=var --ignore=tests --ignore=screenshots
 	msgfmt --check --statistics -o locale/zh_Hans/LC_MESSAGES/django.mo locale/zh_Hans/LC_MESSAGES/django.po
+
+screenshots: install system-packages  ## full-page PNGs of home, a park and the calculator at 375 and 1280 px into screenshots/
+	$(PY) scripts/screenshots.py

@@ -89,3 +89,11 @@ def test_200_concurrent_enquiries_are_all_stored_exactly_once(live_server, setti
     assert len(set(stored.values_list("reference", flat=True))) == 200
     assert set(stored.values_list("email", flat=True)) == {f"investor{n}@example.com" for n in range(200)}
     assert not stored.filter(status=Enquiry.Status.SPAM).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/en/enterprises/", "/en/enquiry/", "/en/search/", "/en/policies/tax-sharing/"])
+def test_nul_bytes_in_the_address_are_harmless(client, path):
+    params = {"park": "a\x00b", "industry": "\x00", "q": "steel\x00", "page": "\x00", "tax": "1\x00"}
+    response = client.get(path, params)
+    assert response.status_code == HTTPStatus.OK

@@ -81,8 +81,13 @@ def test_mail_goes_to_files_locally_and_to_smtp_when_a_host_is_set(tmp_path):
         importlib.reload(zone_settings)
 
 
-def test_sqlite_is_configured_for_concurrent_writers():
-    options = zone_settings.DATABASES["default"]["OPTIONS"]
+def test_sqlite_is_configured_for_concurrent_writers(tmp_path):
+    try:
+        with mock.patch.dict(os.environ, {"DJANGO_VAR_DIR": str(tmp_path)}):
+            os.environ.pop("DATABASE_URL", None)
+            options = importlib.reload(zone_settings).DATABASES["default"]["OPTIONS"]
+    finally:
+        importlib.reload(zone_settings)
     assert options["transaction_mode"] == "IMMEDIATE"
     assert "journal_mode=WAL" in options["init_command"]
     assert options["timeout"] >= 10

@@ -6,10 +6,11 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from promotion.sitemaps import SITEMAPS
-from promotion.views import robots_txt
+from promotion.views import healthz, robots_txt
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
+    path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots"),

@@ -9,6 +9,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from ..units import Qualifier, Unit, growth, is_chinese, quantity
+from ..uploads import SafeImageField
 
 
 class Content(models.Model):
@@ -230,11 +231,12 @@ class Industry(Content):
     summary = models.CharField(_("summary"), max_length=300)
     description = models.TextField(_("description"))
     chain_kind = models.CharField(_("chain kind"), max_length=20, choices=ChainKind, default=ChainKind.SEQUENCE)
-    image = models.ImageField(
-        _("illustration"), upload_to="industries/", blank=True, width_field="image_width", height_field="image_height"
-    )
+    # The dimensions come first: Django fills them from the file only while they are empty.
     image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image = SafeImageField(
+        _("illustration"), upload_to="industries/", blank=True, width_field="image_width", height_field="image_height"
+    )
     image_alt = models.CharField(_("illustration description"), max_length=200, blank=True)
 
     objects = IndustryQuerySet.as_manager()
@@ -285,11 +287,12 @@ class Park(Content):
     area_hectares = models.DecimalField(_("area (hectares)"), max_digits=8, decimal_places=2, null=True, blank=True)
     industries = models.ManyToManyField(Industry, verbose_name=_("industries"), related_name="parks", blank=True)
     is_featured = models.BooleanField(_("featured"), default=False)
-    image = models.ImageField(
-        _("illustration"), upload_to="parks/", blank=True, width_field="image_width", height_field="image_height"
-    )
+    # The dimensions come first: Django fills them from the file only while they are empty.
     image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image = SafeImageField(
+        _("illustration"), upload_to="parks/", blank=True, width_field="image_width", height_field="image_height"
+    )
     image_alt = models.CharField(_("illustration description"), max_length=200, blank=True)
 
     class Meta:

@@ -15,7 +15,7 @@ from .content import (
     project_detail,
     project_list,
 )
-from .data import key_figures_csv, key_figures_json, open_data, robots_txt, search_page
+from .data import healthz, key_figures_csv, key_figures_json, open_data, robots_txt, search_page
 from .enquiries import enquiry, enquiry_sent, enquiry_status, privacy
 
 __all__ = [
@@ -43,4 +43,5 @@ __all__ = [
     "open_data",
     "robots_txt",
     "search_page",
+    "healthz",
 ]

@@ -17,6 +17,7 @@ from ..models import (
     Project,
     ZoneProfile,
 )
+from .params import query_param
 
 ENTERPRISES_PER_PAGE = 12
 ENVIRONMENT_TOPICS = [Highlight.Topic.INFRASTRUCTURE, Highlight.Topic.INFORMATISATION, Highlight.Topic.URBANISATION]
@@ -147,13 +148,13 @@ def industry_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def enterprise_list(request: HttpRequest) -> HttpResponse:
     enterprises = Enterprise.objects.select_related("industry", "park")
-    industry = request.GET.get("industry", "")
-    park = request.GET.get("park", "")
+    industry = query_param(request, "industry")
+    park = query_param(request, "park")
     if industry:
         enterprises = enterprises.filter(industry__slug=industry)
     if park:
         enterprises = enterprises.filter(park__slug=park)
-    page = Paginator(enterprises, ENTERPRISES_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(enterprises, ENTERPRISES_PER_PAGE).get_page(query_param(request, "page"))
     context = {
         "page": page,
         "industries": Industry.objects.all(),

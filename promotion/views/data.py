@@ -1,9 +1,11 @@
 """Search, open data and the files robots read."""
 
 import csv
+import logging
 from decimal import Decimal
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -14,6 +16,9 @@ from django.views.decorators.http import require_GET
 
 from ..models import KeyFigure, ZoneProfile
 from ..search import MAX_QUERY_LENGTH, search
+from .params import query_param
+
+logger = logging.getLogger(__name__)
 
 OPEN_DATA_COLUMNS = [
     "slug",
@@ -40,7 +45,7 @@ class DecimalAsNumberEncoder(DjangoJSONEncoder):
 
 @require_GET
 def search_page(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "")[:MAX_QUERY_LENGTH].strip()
+    query = query_param(request, "q", MAX_QUERY_LENGTH)
     groups = search(query) if query else []
     context = {"query": query, "groups": groups, "count": sum(len(g["results"]) for g in groups)}
     return render(request, "promotion/search.html", context)
@@ -100,6 +105,21 @@ def key_figures_json(request: HttpRequest) -> JsonResponse:
         "figures": figure_records(),
     }
     return JsonResponse(data, encoder=DecimalAsNumberEncoder, json_dumps_params={"ensure_ascii": False, "indent": 2})
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """For load balancers and monitoring: 200 when the database answers, 503 when not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        logger.exception("Health check: the database does not answer")
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    response = JsonResponse({"status": "ok", "database": "ok"})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_GET

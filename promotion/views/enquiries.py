@@ -15,6 +15,7 @@ from ..models import (
     Industry,
     Park,
 )
+from .params import query_param
 
 
 @require_http_methods(["GET", "POST"])
@@ -31,8 +32,8 @@ def enquiry(request: HttpRequest) -> HttpResponse:
             services.submit_enquiry(enquiry, spam_reason=reason)
             return redirect("promotion:enquiry-sent", token=services.status_token(enquiry))
     else:
-        park = Park.objects.filter(slug=request.GET.get("park", "")).first()
-        industry = Industry.objects.filter(slug=request.GET.get("industry", "")).first()
+        park = Park.objects.filter(slug=query_param(request, "park")).first()
+        industry = Industry.objects.filter(slug=query_param(request, "industry")).first()
         form = EnquiryForm(initial={"park": park, "industry": industry})
     context = {"form": form, "response_hours": settings.ENQUIRY_RESPONSE_HOURS}
     return render(request, "promotion/enquiry_form.html", context)
