@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class PromotionConfig(AppConfig):
     name = "promotion"
     verbose_name = _("Zone promotion")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401 — connects the cache invalidation

@@ -15,6 +15,16 @@ def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Cached pages and rate-limit counters belong to one test only."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def english():
     """Requests leave their language active in the thread; start each test in English."""
     translation.activate("en")

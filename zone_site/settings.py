@@ -196,6 +196,11 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "zone-site"}}
 
+# Whole public pages are cached until any content changes (or this many seconds pass);
+# browsers may keep a page this long before they ask again.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+PAGE_BROWSER_CACHE_SECONDS = int(os.environ.get("PAGE_BROWSER_CACHE_SECONDS", "60"))
+
 # --- Mail -------------------------------------------------------------------
 
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "Hongqi Canal ETDZ <noreply@localhost>")

@@ -3,6 +3,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from ..caching import public_page
 from ..forms import TaxShareForm
 from ..models import (
     Enterprise,
@@ -61,6 +62,7 @@ def sections_updated(sections: list[dict]):
 
 
 @require_GET
+@public_page
 def home(request: HttpRequest) -> HttpResponse:
     context = {
         "profile": ZoneProfile.objects.first(),
@@ -76,6 +78,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@public_page
 def about(request: HttpRequest) -> HttpResponse:
     context = {
         "profile": get_object_or_404(ZoneProfile.objects.all()[:1]),
@@ -90,6 +93,7 @@ def about(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@public_page
 def figure_list(request: HttpRequest) -> HttpResponse:
     figures = list(KeyFigure.objects.all())
     groups = [
@@ -101,12 +105,14 @@ def figure_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@public_page
 def park_list(request: HttpRequest) -> HttpResponse:
     parks = list(Park.objects.prefetch_related("industries"))
     return render(request, "promotion/park_list.html", {"parks": parks, "updated_at": last_updated(parks)})
 
 
 @require_GET
+@public_page
 def park_detail(request: HttpRequest, slug: str) -> HttpResponse:
     park = get_object_or_404(Park, slug=slug)
     industries = list(park.industries.all())
@@ -124,6 +130,7 @@ def park_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@public_page
 def industry_list(request: HttpRequest) -> HttpResponse:
     industries = list(Industry.objects.select_related("parent").prefetch_related("chain_stages"))
     context = {"industries": industries, "updated_at": last_updated(industries)}
@@ -131,6 +138,7 @@ def industry_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@public_page
 def industry_detail(request: HttpRequest, slug: str) -> HttpResponse:
     industry = get_object_or_404(Industry.objects.select_related("parent"), slug=slug)
     context = {
@@ -146,6 +154,7 @@ def industry_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@public_page
 def enterprise_list(request: HttpRequest) -> HttpResponse:
     enterprises = Enterprise.objects.select_related("industry", "park")
     industry = query_param(request, "industry")
@@ -167,6 +176,7 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@public_page
 def enterprise_detail(request: HttpRequest, slug: str) -> HttpResponse:
     enterprise = get_object_or_404(Enterprise.objects.select_related("industry", "park"), slug=slug)
     context = {"enterprise": enterprise, "projects": enterprise.projects.all(), "updated_at": enterprise.updated_at}
@@ -174,6 +184,7 @@ def enterprise_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@public_page
 def project_list(request: HttpRequest) -> HttpResponse:
     projects = list(Project.objects.all())
     groups = [
@@ -185,18 +196,21 @@ def project_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@public_page
 def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
     project = get_object_or_404(Project.objects.select_related("enterprise", "industry", "park"), slug=slug)
     return render(request, "promotion/project_detail.html", {"project": project, "updated_at": project.updated_at})
 
 
 @require_GET
+@public_page
 def policy_list(request: HttpRequest) -> HttpResponse:
     policies = list(Policy.objects.all())
     return render(request, "promotion/policy_list.html", {"policies": policies, "updated_at": last_updated(policies)})
 
 
 @require_GET
+@public_page
 def policy_detail(request: HttpRequest, slug: str) -> HttpResponse:
     policy = get_object_or_404(Policy, slug=slug)
     context = {"policy": policy, "measures": policy.measures.all(), "updated_at": policy.updated_at}
@@ -210,6 +224,7 @@ def policy_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@public_page
 def environment(request: HttpRequest) -> HttpResponse:
     sections = topic_sections(ENVIRONMENT_TOPICS, ENVIRONMENT_CATEGORIES)
     parks = list(Park.objects.filter(slug__in=ENVIRONMENT_PARKS))
@@ -218,6 +233,7 @@ def environment(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@public_page
 def innovation(request: HttpRequest) -> HttpResponse:
     sections = topic_sections(INNOVATION_TOPICS, [KeyFigure.Category.INNOVATION])
     parks = list(Park.objects.filter(slug__in=INNOVATION_PARKS))

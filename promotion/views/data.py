@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from ..caching import public_page
 from ..models import KeyFigure, ZoneProfile
 from ..search import MAX_QUERY_LENGTH, search
 from .params import query_param
@@ -73,12 +74,14 @@ def figure_records() -> list[dict]:
 
 
 @require_GET
+@public_page
 def open_data(request: HttpRequest) -> HttpResponse:
     figures = KeyFigure.objects.all()
     return render(request, "promotion/open_data.html", {"figures": figures})
 
 
 @require_GET
+@public_page
 def key_figures_csv(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="hongqi-canal-key-figures-{get_language()}.csv"'
@@ -96,6 +99,7 @@ def key_figures_csv(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@public_page
 def key_figures_json(request: HttpRequest) -> JsonResponse:
     data = {
         "dataset": _("Key figures of the Hongqi Canal Economic and Technological Development Zone"),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from .. import ratelimit, services, spam
+from ..caching import public_page
 from ..forms import EnquiryForm
 from ..models import (
     Enquiry,
@@ -83,6 +84,7 @@ def investor_stage(enquiry: Enquiry) -> dict:
 
 
 @require_GET
+@public_page
 def privacy(request: HttpRequest) -> HttpResponse:
     context = {
         "retention_days": settings.ENQUIRY_RETENTION_DAYS,
