@@ -1,7 +1,8 @@
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from .caching import bump_content_version, is_content_model
+from .renditions import make_renditions
 
 
 @receiver(post_save)
@@ -11,3 +12,18 @@ def content_changed(sender, **kwargs) -> None:
     """Any change to content (a park's industries included) makes every cached page stale."""
     if is_content_model(sender):
         bump_content_version()
+
+
+@receiver(pre_save)
+def note_new_image(sender, instance, raw=False, **kwargs) -> None:
+    field_file = getattr(instance, "image", None)
+    if not raw and is_content_model(sender) and field_file and not getattr(field_file, "_committed", True):
+        instance._new_image = True
+
+
+@receiver(post_save)
+def make_renditions_of_new_image(sender, instance, raw=False, **kwargs) -> None:
+    """A newly uploaded image gets its renditions at once (the shipped ones are made by load_zone)."""
+    if getattr(instance, "_new_image", False):
+        instance._new_image = False
+        make_renditions(instance.image.name)

@@ -7,6 +7,7 @@ from django.urls import reverse, translate_url
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from .. import renditions
 from ..units import Unit, plain_number, quantity
 
 register = template.Library()
@@ -69,3 +70,15 @@ def zone_structured_data(context) -> str:
     }
     payload = json.dumps(data, ensure_ascii=False).translate(JSON_LD_ESCAPES)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))  # noqa: S308 — escaped above
+
+
+@register.inclusion_tag("includes/_picture.html")
+def picture(obj, sizes: str = "100vw", lazy: bool = True, css_class: str = "") -> dict:
+    """A responsive <picture> of an object's image: WebP with a JPEG fallback, sized, lazy below the fold."""
+    return {
+        "picture": renditions.picture(obj.image, obj.image_width, obj.image_height),
+        "alt": obj.image_alt,
+        "sizes": sizes,
+        "lazy": lazy,
+        "css_class": css_class,
+    }
