@@ -116,6 +116,7 @@ class KeyFigure(Measured, Content):
         verbose_name = _("key figure")
         verbose_name_plural = _("key figures")
         ordering = ["category", "position", "id"]
+        indexes = [models.Index(fields=["is_headline", "category", "position"], name="figure_headline")]
 
     def __str__(self) -> str:
         return self.label
@@ -299,6 +300,7 @@ class Park(Content):
         verbose_name = _("park")
         verbose_name_plural = _("parks and bases")
         ordering = ["position", "name"]
+        indexes = [models.Index(fields=["is_featured", "position", "name"], name="park_featured")]
 
     def __str__(self) -> str:
         return self.name
@@ -340,6 +342,11 @@ class Enterprise(Content):
         verbose_name = _("enterprise")
         verbose_name_plural = _("enterprises")
         ordering = ["position", "name"]
+        indexes = [
+            models.Index(fields=["position", "name"], name="enterprise_order"),
+            models.Index(fields=["industry", "position", "name"], name="enterprise_industry"),
+            models.Index(fields=["park", "position", "name"], name="enterprise_park"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -385,6 +392,7 @@ class Project(Content):
         verbose_name = _("project")
         verbose_name_plural = _("projects")
         ordering = ["position", "name"]
+        indexes = [models.Index(fields=["is_featured", "position", "name"], name="project_featured")]
 
     def __str__(self) -> str:
         return self.name
@@ -415,6 +423,7 @@ class Policy(Content):
         verbose_name = _("policy")
         verbose_name_plural = _("policies")
         ordering = ["position", "title"]
+        indexes = [models.Index(fields=["is_featured", "position", "title"], name="policy_featured")]
         constraints = [
             models.CheckConstraint(
                 condition=(

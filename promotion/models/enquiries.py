@@ -147,7 +147,12 @@ class Enquiry(models.Model):
         verbose_name = _("enquiry")
         verbose_name_plural = _("enquiries")
         ordering = ["-received_at"]
-        indexes = [models.Index(fields=["-priority", "-received_at"], name="promotion_enquiry_priority")]
+        indexes = [
+            models.Index(fields=["-priority", "-received_at"], name="promotion_enquiry_priority"),
+            models.Index(fields=["status", "reply_due_at"], name="promotion_enquiry_overdue"),
+            models.Index(fields=["country", "-received_at"], name="promotion_enquiry_country"),
+            models.Index(fields=["language", "-received_at"], name="promotion_enquiry_language"),
+        ]
 
     def __str__(self) -> str:
         return self.reference or _("Enquiry being saved")
