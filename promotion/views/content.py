@@ -21,6 +21,8 @@ from ..models import (
 from .params import query_param
 
 ENTERPRISES_PER_PAGE = 12
+# Detail pages list this many related enterprises and link to the directory for the rest.
+RELATED_LIMIT = 24
 ENVIRONMENT_TOPICS = [Highlight.Topic.INFRASTRUCTURE, Highlight.Topic.INFORMATISATION, Highlight.Topic.URBANISATION]
 ENVIRONMENT_CATEGORIES = [
     KeyFigure.Category.INFRASTRUCTURE,
@@ -122,7 +124,7 @@ def park_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "park": park,
         "industries": industries,
         "enterprises": enterprises,
-        "industry_enterprises": list(in_industries),
+        "industry_enterprises": list(in_industries[:RELATED_LIMIT]),
         "projects": list(park.projects.select_related("enterprise")),
         "updated_at": park.updated_at,
     }
@@ -145,7 +147,8 @@ def industry_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "industry": industry,
         "stages": industry.chain_stages.all(),
         "branches": industry.branches.all(),
-        "enterprises": industry.enterprises.select_related("park"),
+        "enterprises": list(industry.enterprises.select_related("park")[: RELATED_LIMIT + 1]),
+        "related_limit": RELATED_LIMIT,
         "projects": industry.projects.all(),
         "parks": industry.parks.all(),
         "updated_at": industry.updated_at,
