@@ -182,7 +182,7 @@ def test_no_public_page_asks_another_origin_for_anything(client):
             parsed = urlparse(resource)
             assert not parsed.netloc or parsed.netloc == "testserver", (path, resource)
             assert parsed.scheme in ("", "http", "data"), (path, resource)
-    for stylesheet in ["css/site.css", "vendor/bootstrap-5.3.9.min.css"]:
+    for stylesheet in ["css/site.css", "vendor/bootstrap-5.3.9-zone.min.css"]:
         text = Path(finders.find(stylesheet)).read_text(encoding="utf-8")
         assert "http://" not in text.replace("http://www.w3.org/2000/svg", "")
         assert "https://" not in text.replace("https://getbootstrap.com", "").replace(
