@@ -6,7 +6,7 @@ PY := $(BIN)/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := zone_site.settings
 
-.PHONY: help install system-packages migrate load static run dev test test-postgres lint admin illustrations messages backup clean
+.PHONY: help install system-packages migrate load static run dev test test-postgres lint admin illustrations css messages backup clean bench
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
@@ -55,6 +55,9 @@ backup: install  ## back up the database (SQLite or PostgreSQL) and the uploaded
 admin: migrate  ## create a superuser for the admin
 	$(PY) manage.py createsuperuser
 
+css:  ## rebuild the Bootstrap subset in static/vendor from static/scss (needs npm; the result is committed)
+	./scripts/build-css
+
 illustrations: install  ## redraw the park and industry illustrations into fixtures/media
 	$(PY) manage.py generate_illustrations
 
@@ -67,3 +70,6 @@ messages: install system-packages  ## refresh the Chinese catalogue from the cod
 
 screenshots: install system-packages  ## full-page PNGs of home, a park and the calculator at 375 and 1280 px into screenshots/
 	$(PY) scripts/screenshots.py
+
+bench: install  ## build a scaled dataset, serve it and the fixtures with gunicorn, measure every page type into bench/results.json
+	$(PY) scripts/bench.py

@@ -50,6 +50,8 @@ def public_page(view):
         cached = cache.get(key)
         if cached is None:
             response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
             if response.status_code != 200 or response.streaming or response.cookies:
                 return response
             cached = {"content": response.content, "headers": dict(response.headers)}

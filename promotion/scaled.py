@@ -440,9 +440,7 @@ class Builder:
                 notes = []
                 for enquiry in enquiries:
                     for _ in range(notes_per_enquiry):
-                        written = min(
-                            enquiry.received_at + timedelta(hours=self.rng.uniform(1, 24 * 20)), now
-                        )
+                        written = min(enquiry.received_at + timedelta(hours=self.rng.uniform(1, 24 * 20)), now)
                         if enquiry.status == Enquiry.Status.SPAM:
                             text = SPAM_NOTE
                         elif enquiry.anonymised_at:
@@ -450,7 +448,9 @@ class Builder:
                         else:
                             text = self.rng.choice(NOTE_TEXTS)
                         author = enquiry.owner_id or self.rng.choice(officer_ids)
-                        notes.append(EnquiryNote(enquiry_id=enquiry.pk, author_id=author, created_at=written, text=text))
+                        notes.append(
+                            EnquiryNote(enquiry_id=enquiry.pk, author_id=author, created_at=written, text=text)
+                        )
                 EnquiryNote.objects.bulk_create(notes)
             done += len(enquiries)
             self.added["enquiries"] = done

@@ -225,3 +225,16 @@ def test_editors_keep_content_but_cannot_see_enquiries(client, editor):
     assert client.get(CHANGELIST).status_code == HTTPStatus.FORBIDDEN
     assert client.get(change_url(enquiry)).status_code == HTTPStatus.FORBIDDEN
     assert "overdue-count" not in client.get(reverse("admin:index")).content.decode()
+
+
+def test_date_hierarchy_spans_the_enquiries_without_scanning_them(officer_client):
+    make_enquiry(received_at=days_ago(800))
+    make_enquiry(received_at=days_ago(1))
+    years = [d.year for d in Enquiry.objects.datetimes("received_at", "year")]
+    assert years == list(range(years[0], years[-1] + 1)) and len(years) >= 3
+    response = officer_client.get(CHANGELIST)
+    assert f"?received_at__year={years[0]}" in response.content.decode()
+    months = Enquiry.objects.filter(received_at__year=years[-1]).datetimes("received_at", "month")
+    assert months and all(m.year == years[-1] for m in months)
+    drilled = officer_client.get(CHANGELIST, {"received_at__year": years[-1]})
+    assert drilled.status_code == 200

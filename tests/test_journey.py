@@ -25,10 +25,16 @@ SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://w
 
 
 def sitemap_paths(client) -> list[str]:
-    response = client.get("/sitemap.xml")
-    assert response.status_code == HTTPStatus.OK
-    root = ElementTree.fromstring(response.content)
-    return [urlparse(loc.text).path for loc in root.findall("s:url/s:loc", SITEMAP_NS)]
+    """Every page address in the sitemap index's section sitemaps."""
+    index = client.get("/sitemap.xml")
+    assert index.status_code == HTTPStatus.OK
+    paths = []
+    for section in ElementTree.fromstring(index.content).findall("s:sitemap/s:loc", SITEMAP_NS):
+        response = client.get(urlparse(section.text).path)
+        assert response.status_code == HTTPStatus.OK
+        root = ElementTree.fromstring(response.content)
+        paths += [urlparse(loc.text).path for loc in root.findall("s:url/s:loc", SITEMAP_NS)]
+    return paths
 
 
 def tax_page(client, **params):
@@ -131,7 +137,7 @@ def test_sitemap_lists_every_public_page_in_both_languages_and_each_answers(clie
     assert len(paths) == len(set(paths))
     for path in paths:
         assert client.get(path).status_code == HTTPStatus.OK, path
-    root = ElementTree.fromstring(client.get("/sitemap.xml").content)
+    root = ElementTree.fromstring(client.get("/sitemap-parks.xml").content)
     assert root.findall("s:url/x:link[@hreflang='zh-hans']", SITEMAP_NS)
 
 

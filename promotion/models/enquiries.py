@@ -1,6 +1,6 @@
 """Investors' enquiries, the staff notes on them, and the mail they cause."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator
@@ -66,6 +66,33 @@ class EnquiryQuerySet(models.QuerySet):
 
     def older_than(self, days: int, now=None):
         return self.filter(received_at__lt=(now or timezone.now()) - timedelta(days=days))
+
+    def datetimes(self, field_name, kind, order="ASC", tzinfo=None):
+        """The admin's date hierarchy asks for the distinct years, months or days of `received_at`.
+        Truncating every row is slow over years of enquiries (on SQLite a Python call per row), so
+        the periods are spanned from the first to the last enquiry, read from the index; a period
+        without enquiries may appear, and shows an empty list when chosen."""
+        if field_name != "received_at" or kind not in ("year", "month", "day"):
+            return super().datetimes(field_name, kind, order, tzinfo)
+        span = self.aggregate(first=models.Min("received_at"), last=models.Max("received_at"))
+        if span["first"] is None:
+            return []
+        zone = tzinfo or timezone.get_current_timezone()
+        first, last = (timezone.localtime(span[key], zone) for key in ("first", "last"))
+        periods = []
+        if kind == "year":
+            periods = [datetime(year, 1, 1, tzinfo=zone) for year in range(first.year, last.year + 1)]
+        elif kind == "month":
+            year, month = first.year, first.month
+            while (year, month) <= (last.year, last.month):
+                periods.append(datetime(year, month, 1, tzinfo=zone))
+                year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        else:
+            day = first.date()
+            while day <= last.date():
+                periods.append(datetime(day.year, day.month, day.day, tzinfo=zone))
+                day += timedelta(days=1)
+        return periods if order == "ASC" else periods[::-1]
 
 
 class Enquiry(models.Model):
