@@ -222,3 +222,14 @@ def test_every_page_offers_the_enquiry_and_park_pages_preselect_their_park(clien
     body = client.get(reverse("promotion:park-detail", kwargs={"slug": "biotechnology-park"})).content.decode()
     assert f'href="{reverse("promotion:enquiry")}?park=biotechnology-park"' in body
     assert body.count(f'href="{reverse("promotion:enquiry")}"') >= 1
+
+
+def test_behind_a_proxy_the_limit_counts_the_visitors_own_address(client, settings):
+    settings.ENQUIRY_RATE_LIMIT = "1/h"
+    settings.PROXY_COUNT = 1
+    proxy = {"REMOTE_ADDR": "127.0.0.1"}
+    first = client.post(reverse("promotion:enquiry"), enquiry_form_data(), HTTP_X_FORWARDED_FOR="203.0.113.7", **proxy)
+    other = client.post(reverse("promotion:enquiry"), enquiry_form_data(), HTTP_X_FORWARDED_FOR="198.51.100.4", **proxy)
+    again = client.post(reverse("promotion:enquiry"), enquiry_form_data(), HTTP_X_FORWARDED_FOR="203.0.113.7", **proxy)
+    assert (first.status_code, other.status_code, again.status_code) == (302, 302, 429)
+    assert set(Enquiry.objects.values_list("ip_address", flat=True)) == {"203.0.113.7", "198.51.100.4"}

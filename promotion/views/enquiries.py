@@ -28,7 +28,8 @@ def enquiry(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             enquiry = form.save(commit=False)
             enquiry.language = get_language()
-            enquiry.ip_address = request.META.get("REMOTE_ADDR") or None
+            address = ratelimit.client_address(request)
+            enquiry.ip_address = address if address != "unknown" else None
             reason = spam.spam_reason(form.cleaned_data["website"], form.cleaned_data["started"])
             services.submit_enquiry(enquiry, spam_reason=reason)
             return redirect("promotion:enquiry-sent", token=services.status_token(enquiry))
