@@ -29,21 +29,7 @@ class EnquiryForm(forms.ModelForm):
 
     class Meta:
         model = Enquiry
-        fields = [
-            "name",
-            "organisation",
-            "email",
-            "phone",
-            "country",
-            "industry",
-            "park",
-            "investment_band",
-            "expected_jobs",
-            "space_needed",
-            "timeline",
-            "heard_from",
-            "message",
-        ]
+        fields = list(Enquiry.INVESTOR_FIELDS)
         labels = {
             "name": _("Your name"),
             "organisation": _("Company or organisation"),

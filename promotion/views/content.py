@@ -36,6 +36,15 @@ INNOVATION_PARKS = ["tsinghua-new-material-base"]
 INNOVATION_POLICIES = ["talent-100-entrepreneurs"]
 
 
+def grouped(objects: list, field: str, choices) -> list[dict]:
+    """Objects under the label of each choice of `field`, in the choices' order; empty groups left out."""
+    groups = [
+        {"label": label, "items": [o for o in objects if getattr(o, field) == value]}
+        for value, label in choices.choices
+    ]
+    return [group for group in groups if group["items"]]
+
+
 def last_updated(*groups) -> object:
     """The latest change among the objects a page shows, for its "last updated" line."""
     stamps = [obj.updated_at for group in groups for obj in group if getattr(obj, "updated_at", None)]
@@ -98,11 +107,7 @@ def about(request: HttpRequest) -> HttpResponse:
 @public_page
 def figure_list(request: HttpRequest) -> HttpResponse:
     figures = list(KeyFigure.objects.all())
-    groups = [
-        {"label": label, "figures": [f for f in figures if f.category == value]}
-        for value, label in KeyFigure.Category.choices
-    ]
-    context = {"groups": [g for g in groups if g["figures"]], "updated_at": last_updated(figures)}
+    context = {"groups": grouped(figures, "category", KeyFigure.Category), "updated_at": last_updated(figures)}
     return render(request, "promotion/figure_list.html", context)
 
 
@@ -190,11 +195,7 @@ def enterprise_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @public_page
 def project_list(request: HttpRequest) -> HttpResponse:
     projects = list(Project.objects.all())
-    groups = [
-        {"label": label, "projects": [p for p in projects if p.status == value]}
-        for value, label in Project.Status.choices
-    ]
-    context = {"groups": [g for g in groups if g["projects"]], "updated_at": last_updated(projects)}
+    context = {"groups": grouped(projects, "status", Project.Status), "updated_at": last_updated(projects)}
     return render(request, "promotion/project_list.html", context)
 
 
