@@ -87,12 +87,25 @@ def page(browser):
     context.close()
 
 
+@pytest.fixture(scope="session")
+def zone_media(tmp_path_factory, django_db_setup, django_db_blocker):
+    """The zone's illustrations and their renditions, made once per session and shared by the browser tests
+    (load_zone spends seconds on the renditions)."""
+    from django.test import override_settings
+
+    media = tmp_path_factory.getbasetemp() / "zone-media"
+    with override_settings(MEDIA_ROOT=media), django_db_blocker.unblock():
+        call_command("load_zone", verbosity=0)
+    return media
+
+
 @pytest.fixture
-def live_zone(live_server, settings, transactional_db):
+def live_zone(live_server, settings, transactional_db, zone_media):
     """A live server holding the zone's content, with the spam clock shortened for fast robots like us."""
     from django.core.cache import cache
 
-    call_command("load_zone", verbosity=0)
+    settings.MEDIA_ROOT = zone_media
+    call_command("loaddata", "zone", verbosity=0)
     # A transactional test empties the database after it; put back the staff groups the
     # data migration made, in case the previous test's flush outran their restore.
     staff_groups = importlib.import_module("promotion.migrations.0003_staff_groups")

@@ -78,34 +78,6 @@ def new_audit_context(browser, **options):
     return context
 
 
-def prepare_zone_media(tmp_path_factory, django_db_blocker) -> Path:
-    """The zone's illustrations and their renditions, made once per session in one directory.
-
-    load_zone spends seconds on the renditions (Pillow); the browser tests share its output and load only the
-    database rows for each test (zone_server), instead of running the conftest's live_zone for each.
-    """
-    media = tmp_path_factory.getbasetemp() / "browser-zone-media"
-    done = media / ".loaded"
-    if not done.exists():
-        with override_settings(MEDIA_ROOT=media), django_db_blocker.unblock():
-            call_command("load_zone", verbosity=0)
-        done.touch()
-    return media
-
-
-@pytest.fixture(scope="module")
-def zone_media(tmp_path_factory, django_db_setup, django_db_blocker):
-    return prepare_zone_media(tmp_path_factory, django_db_blocker)
-
-
-@pytest.fixture
-def zone_server(live_server, zone_media, settings):
-    """The live server with the zone's content: its rows loaded for this test, its media shared."""
-    settings.MEDIA_ROOT = zone_media
-    call_command("loaddata", "zone", verbosity=0)
-    return live_server
-
-
 @pytest.fixture(scope="module")
 def audit_context(browser):
     """One context for the module's desktop pages, so stylesheets and images come from its cache."""
@@ -152,7 +124,7 @@ def sitemap_audit(browser, live_server, zone_media, django_db_blocker):
     Loading the zone for each page would cost more than the audit itself, so it is loaded once here and each
     test reads its page's result: the violations, or the error met on the way.
     """
-    # What the conftest's test_settings and zone_server do for one test, done here for the module.
+    # What the conftest's test_settings and live_zone do for one test, done here for the module.
     with override_settings(MEDIA_ROOT=zone_media, STORAGES=TEST_STORAGES), django_db_blocker.unblock():
         call_command("loaddata", "zone", verbosity=0)
         context = new_audit_context(browser)
@@ -190,8 +162,8 @@ def test_sitemap_page_has_no_axe_violations(sitemap_audit, path):
 
 @live
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
-def test_enquiry_form_sent_empty_shows_accessible_errors(audit_page, zone_server, language):
-    audit_page.goto(f"{zone_server.url}/{language}/enquiry/")
+def test_enquiry_form_sent_empty_shows_accessible_errors(audit_page, live_zone, language):
+    audit_page.goto(f"{live_zone.url}/{language}/enquiry/")
     audit_page.locator("form[method=post] [type=submit]").click()
     audit_page.locator("#error-summary").wait_for()
     assert audit_page.locator(".invalid-feedback").count() > 3
@@ -199,48 +171,48 @@ def test_enquiry_form_sent_empty_shows_accessible_errors(audit_page, zone_server
 
 
 @live
-def test_tax_calculator_with_a_result(audit_page, zone_server):
-    audit_page.goto(f"{zone_server.url}/en/policies/tax-sharing/?tax=1000000#calculator")
+def test_tax_calculator_with_a_result(audit_page, live_zone):
+    audit_page.goto(f"{live_zone.url}/en/policies/tax-sharing/?tax=1000000#calculator")
     assert audit_page.locator("output[data-share=owner]").inner_text() == "800,000"
     assert_accessible(audit_page)
 
 
 @live
-def test_tax_calculator_with_an_error(audit_page, zone_server):
-    audit_page.goto(f"{zone_server.url}/en/policies/tax-sharing/?tax=abc#calculator")
+def test_tax_calculator_with_an_error(audit_page, live_zone):
+    audit_page.goto(f"{live_zone.url}/en/policies/tax-sharing/?tax=abc#calculator")
     audit_page.get_by_text("Enter an amount in yuan").wait_for()
     assert_accessible(audit_page)
 
 
 @live
 @pytest.mark.parametrize("path", ["/en/search/?q=steel", "/zh-hans/search/?q=steel", "/en/search/?q=zzzz-nothing"])
-def test_search_results(audit_page, zone_server, path):
-    audit_page.goto(f"{zone_server.url}{path}")
+def test_search_results(audit_page, live_zone, path):
+    audit_page.goto(f"{live_zone.url}{path}")
     assert_accessible(audit_page)
 
 
 @live
 @pytest.mark.parametrize("query", ["industry=steel", "page=2", "industry=steel&park=e-commerce-base"])
-def test_enterprises_filtered_and_paged(audit_page, zone_server, query):
-    audit_page.goto(f"{zone_server.url}/en/enterprises/?{query}")
+def test_enterprises_filtered_and_paged(audit_page, live_zone, query):
+    audit_page.goto(f"{live_zone.url}/en/enterprises/?{query}")
     assert_accessible(audit_page)
 
 
 @live
 @pytest.mark.parametrize("path", ["/en/no-such-page/", "/zh-hans/no-such-page/"])
-def test_not_found_page(audit_page, zone_server, path):
-    response = audit_page.goto(f"{zone_server.url}{path}")
+def test_not_found_page(audit_page, live_zone, path):
+    response = audit_page.goto(f"{live_zone.url}{path}")
     assert response.status == 404
     assert_accessible(audit_page)
 
 
 @live
 @pytest.mark.parametrize("path", ["/en/", "/en/policies/tax-sharing/?tax=1000000", "/zh-hans/"])
-def test_phone_layout_with_the_menu_open(browser, zone_server, path):
+def test_phone_layout_with_the_menu_open(browser, live_zone, path):
     context = new_audit_context(browser, viewport=PHONE)
     try:
         page = context.new_page()
-        page.goto(f"{zone_server.url}{path}")
+        page.goto(f"{live_zone.url}{path}")
         page.locator("details.site-menu summary").click()
         assert_accessible(page)
     finally:
@@ -249,12 +221,12 @@ def test_phone_layout_with_the_menu_open(browser, zone_server, path):
 
 @live
 @pytest.mark.parametrize("path", ["/en/", "/en/parks/electronics-park/", "/en/policies/tax-sharing/?tax=1000000"])
-def test_high_contrast_mode(browser, zone_server, path):
+def test_high_contrast_mode(browser, live_zone, path):
     """Readers who ask for more contrast (prefers-contrast: more) get a stylesheet of their own; audit it too."""
     context = new_audit_context(browser, contrast="more")
     try:
         page = context.new_page()
-        page.goto(f"{zone_server.url}{path}")
+        page.goto(f"{live_zone.url}{path}")
         assert page.evaluate("matchMedia('(prefers-contrast: more)').matches")
         assert_accessible(page)
     finally:
@@ -262,9 +234,9 @@ def test_high_contrast_mode(browser, zone_server, path):
 
 
 @live
-def test_axe_reports_a_planted_violation(audit_page, zone_server):
+def test_axe_reports_a_planted_violation(audit_page, live_zone):
     """The harness itself: an unlabelled field must fail, or the zeros above mean nothing."""
-    audit_page.goto(f"{zone_server.url}/en/")
+    audit_page.goto(f"{live_zone.url}/en/")
     audit_page.evaluate("document.querySelector('main').insertAdjacentHTML('beforeend', '<input type=text>')")
     assert "label" in {violation["id"] for violation in axe_violations(audit_page)}
 
@@ -298,7 +270,7 @@ OVERFLOW_REPORT = """() => {
 
 @live
 @pytest.mark.parametrize("mode", REFLOW_MODES)
-def test_no_horizontal_scrolling(browser, zone_server, mode):
+def test_no_horizontal_scrolling(browser, live_zone, mode):
     options = dict(REFLOW_MODES[mode])
     font_size = options.pop("font_size", None)
     context = browser.new_context(locale="en-GB", **options)
@@ -306,7 +278,7 @@ def test_no_horizontal_scrolling(browser, zone_server, mode):
     try:
         page = context.new_page()
         for path in REFLOW_PAGES:
-            page.goto(f"{zone_server.url}{path}")
+            page.goto(f"{live_zone.url}{path}")
             if font_size:
                 page.evaluate("size => { document.documentElement.style.fontSize = size; }", font_size)
             report = page.evaluate(OVERFLOW_REPORT)

@@ -6,31 +6,17 @@ import re
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from promotion.models import Enterprise, Park
 
-from .test_accessibility import live_sitemap_paths, prepare_zone_media
+from .test_accessibility import live_sitemap_paths
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 PHONE = {"width": 375, "height": 740}
 FENGBAO = "Henan Fengbao Special Steel Co., Ltd."
 TAX_LABEL = "Annual tax paid by the project (yuan)"
-
-
-@pytest.fixture(scope="module")
-def zone_media(tmp_path_factory, django_db_setup, django_db_blocker):
-    return prepare_zone_media(tmp_path_factory, django_db_blocker)
-
-
-@pytest.fixture
-def zone_server(live_server, zone_media, settings):
-    """The conftest's live_zone without the seconds it spends on image renditions (made once, shared)."""
-    settings.MEDIA_ROOT = zone_media
-    call_command("loaddata", "zone", verbosity=0)
-    return live_server
 
 
 def query(url: str) -> dict[str, list[str]]:
@@ -41,8 +27,8 @@ def listed_enterprises(page) -> list[str]:
     return page.locator("main article .card-title").all_inner_texts()
 
 
-def test_from_a_featured_park_on_the_home_page_to_an_enquiry_about_it(page, zone_server):
-    page.goto(f"{zone_server.url}/en/")
+def test_from_a_featured_park_on_the_home_page_to_an_enquiry_about_it(page, live_zone):
+    page.goto(f"{live_zone.url}/en/")
     card_link = page.get_by_role("region", name="Featured parks").locator(".card-title a").first
     park_name = card_link.inner_text()
     card_link.click()
@@ -57,8 +43,8 @@ def test_from_a_featured_park_on_the_home_page_to_an_enquiry_about_it(page, zone
     assert choice.evaluate("select => select.selectedOptions[0].textContent.trim()") == park_name
 
 
-def test_enterprise_filter_by_industry_then_by_park(page, zone_server):
-    page.goto(f"{zone_server.url}/en/enterprises/")
+def test_enterprise_filter_by_industry_then_by_park(page, live_zone):
+    page.goto(f"{live_zone.url}/en/enterprises/")
     everyone = listed_enterprises(page)
     page.get_by_label("Industry", exact=True).select_option(label="Steel")
     page.get_by_role("button", name="Filter").click()
@@ -91,8 +77,8 @@ def test_enterprise_filter_by_industry_then_by_park(page, zone_server):
         assert listed_enterprises(page) == everyone
 
 
-def test_tax_calculator_answers_as_you_type(page, zone_server):
-    page.goto(f"{zone_server.url}/en/policies/tax-sharing/")
+def test_tax_calculator_answers_as_you_type(page, live_zone):
+    page.goto(f"{live_zone.url}/en/policies/tax-sharing/")
     field = page.get_by_label(TAX_LABEL)
     field.press_sequentially("1000000")
     expect(page.locator("output[data-share=owner]")).to_have_text("800,000")
@@ -102,11 +88,11 @@ def test_tax_calculator_answers_as_you_type(page, zone_server):
     expect(page.locator("output[data-share=owner]")).to_have_text("")
 
 
-def test_tax_calculator_works_without_javascript(browser, zone_server):
+def test_tax_calculator_works_without_javascript(browser, live_zone):
     context = browser.new_context(locale="en-GB", java_script_enabled=False)
     try:
         page = context.new_page()
-        page.goto(f"{zone_server.url}/en/policies/tax-sharing/")
+        page.goto(f"{live_zone.url}/en/policies/tax-sharing/")
         page.get_by_label(TAX_LABEL).fill("1000000")
         expect(page.locator("output[data-share=owner]")).to_have_text("")  # no script to fill it in
         page.get_by_role("button", name="Calculate").click()
@@ -118,8 +104,8 @@ def test_tax_calculator_works_without_javascript(browser, zone_server):
         context.close()
 
 
-def test_header_search_finds_fengbao_and_opens_its_page(page, zone_server):
-    page.goto(f"{zone_server.url}/en/parks/")
+def test_header_search_finds_fengbao_and_opens_its_page(page, live_zone):
+    page.goto(f"{live_zone.url}/en/parks/")
     header = page.locator("header.site-header")
     header.get_by_label("Search the site").fill("steel")
     header.get_by_role("button", name="Search").click()
@@ -131,11 +117,11 @@ def test_header_search_finds_fengbao_and_opens_its_page(page, zone_server):
     expect(page.get_by_role("heading", level=1)).to_have_text(FENGBAO)
 
 
-def test_phone_menu_opens_and_is_keyboard_reachable_without_javascript(browser, zone_server):
+def test_phone_menu_opens_and_is_keyboard_reachable_without_javascript(browser, live_zone):
     context = browser.new_context(locale="en-GB", viewport=PHONE, java_script_enabled=False)
     try:
         page = context.new_page()
-        page.goto(f"{zone_server.url}/en/")
+        page.goto(f"{live_zone.url}/en/")
         menu = page.locator("details.site-menu")
         links = menu.locator("nav a")
         assert links.count() == 7
@@ -166,10 +152,10 @@ def test_phone_menu_opens_and_is_keyboard_reachable_without_javascript(browser, 
         context.close()
 
 
-def test_every_public_page_loads_only_from_its_own_origin_without_errors(browser, zone_server):
+def test_every_public_page_loads_only_from_its_own_origin_without_errors(browser, live_zone):
     """Each page of the sitemap (both languages) and a few stateful ones: no other origin, no console error,
     no failed or 4xx/5xx request, no broken image."""
-    origin = zone_server.url
+    origin = live_zone.url
     context = browser.new_context(locale="en-GB")
     problems: list[str] = []
     current = {"path": ""}
