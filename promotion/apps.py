@@ -7,4 +7,4 @@ class PromotionConfig(AppConfig):
     verbose_name = _("Zone promotion")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401 — connects the cache invalidation
+        from . import checks, signals  # noqa: F401 — registers the checks, connects the cache invalidation

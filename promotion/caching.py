@@ -1,7 +1,13 @@
 """Public pages are cached whole and thrown away the moment any content changes.
 
-Every cached page is keyed by a content version; saving or deleting any content object
-(in the admin, by loaddata, anywhere) moves the version on, so no stale page is served.
+Every cached page is keyed by a content version kept in the shared cache. Saving or deleting
+a content object, or changing its many-to-many relations, moves the version on once the
+transaction commits (signals; loaddata sends them too), so every worker and every server
+renders afresh from then on. Code that changes content without signals — `QuerySet.update()`,
+`bulk_create()`, raw SQL — must call `bump_content_version()` itself.
+
+A page's cache key holds only the query parameters its view reads; any other parameter is
+dropped before the view sees the request, so `?x=1`, `?x=2`, … serve one cached copy.
 Browsers get an ETag and Last-Modified and may keep a page for a minute.
 """
 
@@ -11,13 +17,18 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.db import transaction
+from django.http import HttpResponse, QueryDict
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.utils.translation import get_language
 
+from .models import ChainStage, Content, PolicyMeasure
+
 VERSION_KEY = "promotion:content-version"
-ENQUIRY_MODELS = {"enquiry", "enquirynote", "outgoingmail"}
+# Rows that belong to a content object and are shown with it.
+CONTENT_PARTS = (ChainStage, PolicyMeasure)
+MAX_PARAMETER_LENGTH = 100
 
 
 def content_version() -> float:
@@ -30,19 +41,45 @@ def content_version() -> float:
 
 
 def bump_content_version(**kwargs) -> None:
+    """Make every cached page stale: now, and again once the change commits (in between,
+    another worker may have cached the old content under the first new version)."""
+    set_new_version()
+    transaction.on_commit(set_new_version)
+
+
+def set_new_version() -> None:
     cache.set(VERSION_KEY, time.time(), None)
 
 
 def is_content_model(model) -> bool:
-    return model._meta.app_label == "promotion" and model._meta.model_name not in ENQUIRY_MODELS
+    """Content, its parts, and the tables that join content to content (a park's industries)."""
+    through_of = model._meta.auto_created
+    return issubclass(model, (Content, *CONTENT_PARTS)) or bool(through_of and issubclass(through_of, Content))
 
 
-def public_page(view):
-    """Cache a public GET view's 200 responses per address and language, and answer conditional GETs."""
+def known_parameters(query: QueryDict, names: tuple[str, ...]) -> QueryDict:
+    """The named parameters only, each with the one value a view reads (the last), as query_param bounds it."""
+    kept = QueryDict(mutable=True)
+    for name in names:
+        if name in query:
+            kept[name] = query[name].replace("\x00", "").strip()[:MAX_PARAMETER_LENGTH]
+    kept._mutable = False
+    return kept
+
+
+def public_page(view=None, *, params: tuple[str, ...] = ()):
+    """Cache a public GET view's 200 responses per host, language, path and the query
+    parameters named in `params`, and answer conditional GETs."""
+    if view is None:
+        return lambda view: public_page(view, params=params)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD"):
+            return view(request, *args, **kwargs)
+        request.GET = known_parameters(request.GET, params)
+        request.META["QUERY_STRING"] = request.GET.urlencode()
+        if settings.PAGE_CACHE_SECONDS <= 0:
             return view(request, *args, **kwargs)
         version = content_version()
         digest = hashlib.sha256(f"{request.get_host()}|{get_language()}|{request.get_full_path()}".encode()).hexdigest()

@@ -1,10 +1,17 @@
-"""A fixed-window counter per client address, kept in the shared cache."""
+"""Fixed-window allowances per client address, counted in the database.
+
+`take` counts one use inside the caller's transaction, so an enquiry and the use of the
+allowance it cost are saved together or not at all; `exhausted` only looks.
+"""
 
 import time
+from datetime import UTC, datetime
 
 from django.conf import settings
-from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpRequest
+
+from .models import RateLimitCounter
 
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -26,15 +33,37 @@ def client_address(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR") or "unknown"
 
 
-def hit(request: HttpRequest, scope: str, rate: str | None = None) -> bool:
-    """Count one request; False once the address has used up its allowance for this window."""
-    limit, window = parse_rate(rate or settings.ENQUIRY_RATE_LIMIT)
-    bucket = int(time.time() // window)
-    key = f"ratelimit:{scope}:{client_address(request)}:{bucket}"
-    cache.add(key, 0, timeout=window + 1)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the key expired between add and incr
-        cache.set(key, 1, timeout=window + 1)
-        count = 1
-    return count <= limit
+def current_window(rate: str, now: float | None = None) -> tuple[int, int, int]:
+    limit, seconds = parse_rate(rate)
+    return limit, seconds, int((time.time() if now is None else now) // seconds)
+
+
+def exhausted(scope: str, address: str, rate: str) -> bool:
+    """Whether the address has no use of this allowance left in the current window."""
+    limit, _, window = current_window(rate)
+    used = (
+        RateLimitCounter.objects.filter(scope=scope, address=address[:64], window=window)
+        .values_list("count", flat=True)
+        .first()
+    )
+    return (used or 0) >= limit
+
+
+def take(scope: str, address: str, rate: str) -> bool:
+    """Use one of the address's allowance; False (and nothing counted) once it is used up."""
+    limit, seconds, window = current_window(rate)
+    with transaction.atomic():
+        counter, created = RateLimitCounter.objects.get_or_create(
+            scope=scope,
+            address=address[:64],
+            window=window,
+            defaults={"expires_at": datetime.fromtimestamp((window + 1) * seconds, UTC)},
+        )
+        if created:
+            RateLimitCounter.objects.filter(expires_at__lt=datetime.now(UTC)).delete()
+        counter = RateLimitCounter.objects.select_for_update().get(pk=counter.pk)
+        if counter.count >= limit:
+            return False
+        counter.count += 1
+        counter.save(update_fields=["count"])
+    return True

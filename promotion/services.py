@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from . import outbox
+from . import outbox, ratelimit
 from .models import Enquiry, EnquiryNote, OutgoingMail
 
 logger = logging.getLogger(__name__)
@@ -55,9 +55,16 @@ def render_mail(template: str, context: dict, language: str) -> tuple[str, str]:
     return subject, body
 
 
-def submit_enquiry(enquiry: Enquiry, *, spam_reason: str = "") -> Enquiry:
+class AllowanceUsedUp(Exception):
+    """The sender has sent as many enquiries as ENQUIRY_RATE_LIMIT allows for now."""
+
+
+def submit_enquiry(enquiry: Enquiry, *, spam_reason: str = "", sender: str | None = None) -> Enquiry:
     """Save a new enquiry with its reference and queue its mails, all in one transaction,
-    then try to send them. A failing mail server never loses the enquiry."""
+    then try to send them. A failing mail server never loses the enquiry.
+
+    With a `sender` address, the enquiry uses one of that address's ENQUIRY_RATE_LIMIT in the
+    same transaction (spam too: quarantining is silent); AllowanceUsedUp when none is left."""
     now = timezone.now()
     enquiry.received_at = now
     enquiry.consent_at = now
@@ -68,6 +75,8 @@ def submit_enquiry(enquiry: Enquiry, *, spam_reason: str = "") -> Enquiry:
         enquiry.spam_reason = spam_reason[:100]
     mails = []
     with transaction.atomic():
+        if sender is not None and not ratelimit.take("enquiry", sender, settings.ENQUIRY_RATE_LIMIT):
+            raise AllowanceUsedUp
         enquiry.save()
         enquiry.reference = f"HQ-{timezone.localdate(now).year}-{enquiry.pk:05d}"
         enquiry.save(update_fields=["reference"])

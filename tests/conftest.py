@@ -14,6 +14,20 @@ def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
         call_command("loaddata", "zone", verbosity=0)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def shared_cache(tmp_path_factory):
+    """The cache the site runs with (files, or Redis where REDIS_URL is set), in a folder of the test run's own."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    if settings.REDIS_URL:
+        yield
+        return
+    location = str(tmp_path_factory.mktemp("cache"))
+    with override_settings(CACHES={"default": {**settings.CACHES["default"], "LOCATION": location}}):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Cached pages and rate-limit counters belong to one test only."""

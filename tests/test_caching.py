@@ -66,3 +66,63 @@ def test_the_enquiry_form_is_never_cached(client):
     response = client.get("/en/enquiry/")
     assert "public" not in response.get("Cache-Control", "")
     assert "csrftoken" in response.cookies
+
+
+def test_unknown_query_parameters_never_make_a_new_cache_entry(client):
+    assert "Electronics Industrial Park" in client.get("/en/parks/").content.decode()
+    # Changed behind the cache's back: only a page rendered afresh would show it.
+    Park.objects.filter(slug="electronics-park").update(name_en="Renamed behind the cache")
+    for number in range(25):
+        body = client.get("/en/parks/", {"x": number, "utm_source": f"mail-{number}"}).content.decode()
+        assert "Electronics Industrial Park" in body
+        assert "Renamed behind the cache" not in body
+
+
+def test_the_parameters_a_page_reads_still_key_its_copies(client):
+    steel = client.get("/en/enterprises/", {"industry": "steel", "utm_campaign": "a"}).content.decode()
+    electronics = client.get("/en/enterprises/", {"industry": "electronic-information"}).content.decode()
+    assert "Henan Fengbao Special Steel" in steel
+    assert "Henan Fengbao Special Steel" not in electronics
+    split = client.get("/en/policies/tax-sharing/", {"tax": "1000000", "ref": "x"}).content.decode()
+    assert "800,000" in split
+
+
+def test_a_cached_page_never_repeats_a_visitors_unknown_parameters(client):
+    client.get("/en/enterprises/", {"industry": "steel", "tracking": "visitor-one-secret"})
+    body = client.get("/en/enterprises/", {"industry": "steel"}).content.decode()
+    assert "visitor-one-secret" not in body
+
+
+def test_a_bulk_update_through_the_documented_rule_shows_at_once(client):
+    from promotion.caching import bump_content_version
+
+    assert "Electronics Industrial Park" in client.get("/en/parks/").content.decode()
+    Park.objects.filter(slug="electronics-park").update(name_en="Electronics and Optics Park")
+    bump_content_version()
+    assert "Electronics and Optics Park" in client.get("/en/parks/").content.decode()
+
+
+def test_page_cache_seconds_zero_renders_every_time(client, settings, django_assert_max_num_queries):
+    settings.PAGE_CACHE_SECONDS = 0
+    client.get("/en/parks/")
+    Park.objects.filter(slug="electronics-park").update(name_en="Renamed without a signal")
+    assert "Renamed without a signal" in client.get("/en/parks/").content.decode()
+
+
+def test_a_per_process_cache_with_several_workers_fails_the_check(settings):
+    from promotion.checks import cache_shared_by_workers
+
+    settings.WEB_WORKERS = 5
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    assert [warning.id for warning in cache_shared_by_workers(None)] == ["promotion.W001"]
+    settings.WEB_WORKERS = 1
+    assert cache_shared_by_workers(None) == []
+
+
+def test_the_default_cache_is_shared_by_every_process():
+    from zone_site import settings as defaults
+
+    if defaults.REDIS_URL:
+        assert defaults.CACHES["default"]["BACKEND"].endswith("RedisCache")
+    else:
+        assert defaults.CACHES["default"]["BACKEND"] == "django.core.cache.backends.filebased.FileBasedCache"

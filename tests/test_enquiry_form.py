@@ -143,6 +143,44 @@ def test_rate_limit_answers_429_with_a_friendly_page(client, settings):
     assert Enquiry.objects.count() == 2
 
 
+def test_a_person_correcting_mistakes_is_never_locked_out(client, settings):
+    settings.ENQUIRY_RATE_LIMIT = "2/h"
+    for _attempt in range(10):
+        response = post_enquiry(client, email="not an address")
+        assert response.status_code == HTTPStatus.OK
+        assert "Enter a valid email address" in response.content.decode()
+    assert post_enquiry(client).status_code == HTTPStatus.FOUND
+    assert Enquiry.objects.count() == 1
+
+
+def test_quarantined_spam_uses_the_allowance_too(client, settings):
+    settings.ENQUIRY_RATE_LIMIT = "2/h"
+    assert post_enquiry(client, website="http://spam.example").status_code == HTTPStatus.FOUND
+    assert post_enquiry(client, website="http://spam.example").status_code == HTTPStatus.FOUND
+    assert post_enquiry(client).status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert Enquiry.objects.count() == 2
+
+
+def test_a_flood_of_invalid_submissions_has_its_own_looser_limit(client, settings):
+    settings.ENQUIRY_INVALID_RATE_LIMIT = "5/h"
+    for _attempt in range(5):
+        assert post_enquiry(client, email="x").status_code == HTTPStatus.OK
+    response = post_enquiry(client)
+    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert Enquiry.objects.count() == 0
+
+
+def test_page_traffic_cannot_flush_the_rate_limit(client, settings):
+    settings.ENQUIRY_RATE_LIMIT = "1/h"
+    assert post_enquiry(client).status_code == HTTPStatus.FOUND
+    for number in range(50):
+        client.get("/en/", {"x": number})
+    from django.core.cache import cache
+
+    cache.clear()
+    assert post_enquiry(client).status_code == HTTPStatus.TOO_MANY_REQUESTS
+
+
 def test_rate_limit_counts_each_address_apart(client, settings):
     settings.ENQUIRY_RATE_LIMIT = "1/h"
     assert post_enquiry(client, REMOTE_ADDR="203.0.113.1").status_code == HTTPStatus.FOUND

@@ -3,10 +3,15 @@ import csv
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.db import transaction
 from django.http import HttpResponse
-from django.utils import timezone
+from django.template.response import TemplateResponse
+from django.utils import timezone, translation
+from django.utils.text import capfirst
 from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from ..models import Enquiry, EnquiryNote, OutgoingMail
 
@@ -52,6 +57,23 @@ def csv_cell(enquiry: Enquiry, field: str):
         return value.get_username() if value else ""
     display = getattr(enquiry, f"get_{field}_display", None)
     return display() if display else value
+
+
+def change_message(*field_names: str) -> list[dict]:
+    """The history entry the admin writes when these fields are changed in the form: field labels
+    stored untranslated, translated when the history is read."""
+    with translation.override(None):
+        labels = [str(capfirst(Enquiry._meta.get_field(name).verbose_name)) for name in field_names]
+    return [{"changed": {"fields": labels}}]
+
+
+def person(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def take_over_token(enquiry: Enquiry) -> str:
+    """What the officer agreed to: this enquiry, taken from this owner (not from whoever owns it by then)."""
+    return f"{enquiry.pk}:{enquiry.owner_id}"
 
 
 class EnquiryActionForm(helpers.ActionForm):
@@ -188,10 +210,97 @@ class EnquiryAdmin(admin.ModelAdmin):
             note.save()
         formset.save_m2m()
 
+    def selected_for_change(self, queryset):
+        """The selected enquiries, read once and locked until the action's transaction ends, so
+        what the officer is shown (or confirmed) is what gets changed."""
+        return list(
+            Enquiry.objects.filter(pk__in=queryset.values("pk"))
+            .select_related("owner")
+            .select_for_update(of=("self",))
+            .order_by("-received_at", "-pk")
+        )
+
+    def save_changes(self, request, enquiries: list[Enquiry], fields: list[str]) -> None:
+        """Save each changed enquiry as a single edit does: `updated_at` moves and the history
+        says which fields changed. The history entries go in one insert."""
+        for enquiry in enquiries:
+            enquiry.save(update_fields=[*fields, "updated_at"])
+        if enquiries:
+            LogEntry.objects.log_actions(
+                user_id=request.user.pk,
+                queryset=enquiries,
+                action_flag=CHANGE,
+                change_message=change_message(*fields),
+            )
+
     @admin.action(description=_("Assign selected enquiries to me"), permissions=["change"])
     def assign_to_me(self, request, queryset):
-        updated = queryset.update(owner=request.user)
-        self.message_user(request, _("%(count)d enquiries assigned to you.") % {"count": updated}, messages.SUCCESS)
+        """Unowned enquiries become the officer's; taking one from a colleague needs a confirmation
+        that names the colleague. Until it is given, nothing changes."""
+        me = request.user
+        confirmed = set(request.POST.getlist("take_over")) if request.POST.get("post") == "yes" else set()
+        with transaction.atomic():
+            enquiries = self.selected_for_change(queryset)
+            owned_by_others = [e for e in enquiries if e.owner_id not in (None, me.pk)]
+            if any(take_over_token(e) not in confirmed for e in owned_by_others):
+                if confirmed:
+                    self.message_user(
+                        request,
+                        _("Some owners changed after you looked. Check the list and confirm again."),
+                        messages.WARNING,
+                    )
+                return self.take_over_confirmation(request, enquiries, owned_by_others)
+            previous_owners = ", ".join(sorted({person(e.owner) for e in owned_by_others}))
+            changed = [e for e in enquiries if e.owner_id != me.pk]
+            for enquiry in changed:
+                enquiry.owner = me
+            self.save_changes(request, changed, ["owner"])
+        if changed:
+            self.message_user(
+                request, _("%(count)d enquiries assigned to you.") % {"count": len(changed)}, messages.SUCCESS
+            )
+        if owned_by_others:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d of them was taken over from its owner (%(owners)s).",
+                    "%(count)d of them were taken over from their owners (%(owners)s).",
+                    len(owned_by_others),
+                )
+                % {"count": len(owned_by_others), "owners": previous_owners},
+                messages.WARNING,
+            )
+        if unchanged := len(enquiries) - len(changed):
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d enquiry was already yours and was left as it was.",
+                    "%(count)d enquiries were already yours and were left as they were.",
+                    unchanged,
+                )
+                % {"count": unchanged},
+                messages.INFO,
+            )
+
+    def take_over_confirmation(self, request, enquiries: list[Enquiry], owned_by_others: list[Enquiry]):
+        me = request.user
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Take over enquiries that colleagues own?"),
+            "subtitle": None,
+            "opts": self.opts,
+            "media": self.media,
+            "enquiries": enquiries,
+            "owned_by_others": [(e, take_over_token(e)) for e in owned_by_others],
+            "unowned": [e for e in enquiries if e.owner_id is None],
+            "already_mine": [e for e in enquiries if e.owner_id == me.pk],
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "changelist_url": request.get_full_path(),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(
+            request, f"admin/{self.opts.app_label}/{self.opts.model_name}/assign_to_me_confirmation.html", context
+        )
 
     @admin.action(description=_("Set the status of selected enquiries"), permissions=["change"])
     def set_status(self, request, queryset):
@@ -199,13 +308,30 @@ class EnquiryAdmin(admin.ModelAdmin):
         if status not in Enquiry.Status.values:
             self.message_user(request, _("Choose a new status beside the action first."), messages.ERROR)
             return
-        updated = queryset.update(status=status)
+        with transaction.atomic():
+            enquiries = self.selected_for_change(queryset)
+            changed = [e for e in enquiries if e.status != status]
+            for enquiry in changed:
+                enquiry.status = status
+            self.save_changes(request, changed, ["status"])
         label = Enquiry.Status(status).label
-        self.message_user(
-            request,
-            _("%(count)d enquiries set to “%(status)s”.") % {"count": updated, "status": label},
-            messages.SUCCESS,
-        )
+        if changed:
+            self.message_user(
+                request,
+                _("%(count)d enquiries set to “%(status)s”.") % {"count": len(changed), "status": label},
+                messages.SUCCESS,
+            )
+        if unchanged := len(enquiries) - len(changed):
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d enquiry was already “%(status)s” and was left as it was.",
+                    "%(count)d enquiries were already “%(status)s” and were left as they were.",
+                    unchanged,
+                )
+                % {"count": unchanged, "status": label},
+                messages.INFO,
+            )
 
     @admin.action(description=_("Export selected enquiries to CSV"), permissions=["view"])
     def export_csv(self, request, queryset):

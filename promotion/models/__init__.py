@@ -15,6 +15,7 @@ from .content import (
     ZoneProfile,
 )
 from .enquiries import Enquiry, EnquiryNote, OutgoingMail
+from .limits import RateLimitCounter
 
 __all__ = [
     "ChainStage",
@@ -33,5 +34,6 @@ __all__ = [
     "Policy",
     "PolicyMeasure",
     "Project",
+    "RateLimitCounter",
     "ZoneProfile",
 ]

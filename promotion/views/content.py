@@ -162,7 +162,7 @@ def industry_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
-@public_page
+@public_page(params=("industry", "park", "page"))
 def enterprise_list(request: HttpRequest) -> HttpResponse:
     enterprises = Enterprise.objects.select_related("industry", "park")
     industry = query_param(request, "industry")
@@ -214,7 +214,7 @@ def policy_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@public_page
+@public_page(params=("tax",))
 def policy_detail(request: HttpRequest, slug: str) -> HttpResponse:
     policy = get_object_or_404(Policy, slug=slug)
     context = {"policy": policy, "measures": policy.measures.all(), "updated_at": policy.updated_at}

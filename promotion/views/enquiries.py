@@ -22,23 +22,31 @@ from .params import query_param
 @require_http_methods(["GET", "POST"])
 def enquiry(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        if not ratelimit.hit(request, "enquiry"):
-            return render(request, "promotion/enquiry_rate_limited.html", status=HTTPStatus.TOO_MANY_REQUESTS)
+        sender = ratelimit.client_address(request)
+        if ratelimit.exhausted("enquiry-invalid", sender, settings.ENQUIRY_INVALID_RATE_LIMIT):
+            return rate_limited(request)
         form = EnquiryForm(request.POST)
         if form.is_valid():
             enquiry = form.save(commit=False)
             enquiry.language = get_language()
-            address = ratelimit.client_address(request)
-            enquiry.ip_address = address if address != "unknown" else None
+            enquiry.ip_address = sender if sender != "unknown" else None
             reason = spam.spam_reason(form.cleaned_data["website"], form.cleaned_data["started"])
-            services.submit_enquiry(enquiry, spam_reason=reason)
+            try:
+                services.submit_enquiry(enquiry, spam_reason=reason, sender=sender)
+            except services.AllowanceUsedUp:
+                return rate_limited(request)
             return redirect("promotion:enquiry-sent", token=services.status_token(enquiry))
+        ratelimit.take("enquiry-invalid", sender, settings.ENQUIRY_INVALID_RATE_LIMIT)
     else:
         park = Park.objects.filter(slug=query_param(request, "park")).first()
         industry = Industry.objects.filter(slug=query_param(request, "industry")).first()
         form = EnquiryForm(initial={"park": park, "industry": industry})
     context = {"form": form, "response_hours": settings.ENQUIRY_RESPONSE_HOURS}
     return render(request, "promotion/enquiry_form.html", context)
+
+
+def rate_limited(request: HttpRequest) -> HttpResponse:
+    return render(request, "promotion/enquiry_rate_limited.html", status=HTTPStatus.TOO_MANY_REQUESTS)
 
 
 def enquiry_for_token(token: str) -> Enquiry:
