@@ -149,9 +149,9 @@ class Server:
         while time.monotonic() < deadline:
             assert self.process.poll() is None, f"gunicorn exited:\n{self.log_path.read_text()[-3000:]}"
             try:
-                if requests.get(self.url + "/healthz", timeout=2).status_code == 200:
+                if requests.get(self.url + "/healthz", timeout=10).status_code == 200:
                     return self
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or its workers are still booting
                 pass
             time.sleep(0.2)
         raise AssertionError(f"gunicorn did not answer in 60 s:\n{self.log_path.read_text()[-3000:]}")

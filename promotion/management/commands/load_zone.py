@@ -1,29 +1,69 @@
-import shutil
-from pathlib import Path
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
-from django.conf import settings
-from django.core.files.storage import default_storage
-from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from promotion.loading import (
+    copy_fixture_media,
+    fixture_files,
+    make_missing_renditions,
+    plan_load,
+    read_fixtures,
+    write_plan,
+)
 
-from promotion.models import Industry, Park
-from promotion.renditions import make_renditions
-
-FIXTURE_MEDIA = Path(settings.BASE_DIR) / "fixtures" / "media"
-ZONE_FIXTURES = ["zone"]
+ZONE_FIXTURE = "zone"
 
 
 class Command(BaseCommand):
-    help = "Load the zone's content: copy its illustrations into MEDIA_ROOT and load the fixtures (safe to repeat)."
+    help = (
+        "Load the zone's content and illustrations: everything into an empty database, afterwards only what is "
+        "missing. Content that editors changed is kept unless --force is given (safe to repeat)."
+    )
 
-    def handle(self, *args, **options):
-        if FIXTURE_MEDIA.is_dir():
-            shutil.copytree(FIXTURE_MEDIA, settings.MEDIA_ROOT, dirs_exist_ok=True)
-        call_command("loaddata", *ZONE_FIXTURES, verbosity=options["verbosity"])
-        made = 0
-        for model in (Park, Industry):
-            for name in model.objects.exclude(image="").values_list("image", flat=True):
-                if default_storage.exists(name):
-                    made += len(make_renditions(name))
-        if options["verbosity"]:
-            self.stdout.write(f"Made {made} image rendition(s)")
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Overwrite stored objects and images that differ from the fixtures (lists them first).",
+        )
+
+    def handle(self, *args, force=False, verbosity=1, **options):
+        paths = fixture_files(ZONE_FIXTURE)
+        if not paths:
+            raise CommandError(f"No {ZONE_FIXTURE}.json in FIXTURE_DIRS")
+        copied = copy_fixture_media(force=force)
+        objects = read_fixtures(paths)
+        with transaction.atomic():
+            plan = plan_load(objects, force=force)
+            if verbosity:
+                for entry in plan.skipped:
+                    self.stderr.write(self.style.WARNING(f"Skipped {entry}: {entry.skipped}"))
+                if force and plan.differing:
+                    self.stdout.write(f"Overwriting {len(plan.differing)} object(s) that differ from the fixtures:")
+                    self.list_differences(plan)
+            write_plan(plan)
+        made = make_missing_renditions(copied)
+        if not verbosity:
+            return
+        self.stdout.write(f"Added {len(plan.added)} object(s) missing from the database")
+        if verbosity > 1:
+            for entry in plan.added:
+                self.stdout.write(f"  {entry}")
+        self.stdout.write(f"Copied {len(copied)} image(s) into MEDIA_ROOT and made {made} image rendition(s)")
+        if force:
+            self.stdout.write(f"Overwrote {len(plan.differing)} object(s) with the fixtures")
+        elif plan.differing:
+            if verbosity > 1:
+                self.list_differences(plan)
+            self.stdout.write(
+                self.style.WARNING(
+                    f"{len(plan.differing)} stored object(s) differ from the fixtures and were left as they are; "
+                    "`load_zone --force` would overwrite them"
+                    + ("" if verbosity > 1 else " (`load_zone -v 2` lists them)")
+                )
+            )
+        else:
+            self.stdout.write("No stored object differs from the fixtures")
+
+    def list_differences(self, plan):
+        for entry in plan.differing:
+            self.stdout.write(f"  {entry}: {', '.join(entry.differs)}")
