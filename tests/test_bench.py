@@ -1,0 +1,97 @@
+"""`make bench` fails when a budget is missed.
+
+Quick runs of scripts/bench.py on the shipped fixtures (two pages, a few requests each), in a
+folder of their own that the runs share, so that only the first builds the database: with a
+p50 budget no server can meet the run exits 1 and marks the rows; with generous time budgets
+(and the real query counts and kilobytes) it exits 0."""
+
+import contextlib
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+QUICK = [
+    *("--datasets", "fixtures", "--pages", "home,park-detail", "--workers", "1"),
+    *("--requests", "5", "--uncached-requests", "3", "--duration", "0.3", "--concurrency", "2"),
+]
+
+
+@pytest.fixture(scope="module")
+def bench_dir(tmp_path_factory):
+    path = tmp_path_factory.mktemp("bench")
+    yield path
+    # A run that died without stopping its servers leaves their process groups' ids behind.
+    for pid_file in path.rglob("*.pid"):
+        with contextlib.suppress(ValueError, ProcessLookupError, PermissionError):
+            os.killpg(int(pid_file.read_text()), signal.SIGKILL)
+
+
+def run_bench(bench_dir: Path, *options: str) -> tuple[int, str, dict]:
+    results = bench_dir / "results.json"
+    results.unlink(missing_ok=True)
+    command = [sys.executable, "scripts/bench.py", *QUICK, "--var-dir", str(bench_dir / "var")]
+    process = subprocess.Popen(
+        [*command, "--results", str(results), *options],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        output, _ = process.communicate(timeout=150)
+    except subprocess.TimeoutExpired:
+        process.terminate()  # the bench stops its servers on SIGTERM
+        try:
+            output, _ = process.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            output, _ = process.communicate()
+        pytest.fail(f"the bench did not finish in 150 s:\n{output}")
+    assert not list(bench_dir.rglob("*.pid")), f"gunicorn left running:\n{output}"
+    return process.returncode, output, json.loads(results.read_text()) if results.exists() else {}
+
+
+def table_row(output: str, label: str) -> str:
+    match = re.search(rf"^{re.escape(label)} +\|.*$", output, re.MULTILINE)
+    assert match, output
+    return match.group(0)
+
+
+def test_a_missed_budget_fails_the_run_and_marks_its_rows(bench_dir):
+    code, output, results = run_bench(bench_dir, "--budget", "p50_ms=0.001")
+    assert code == 1, output
+    for label in ("home", "park detail"):
+        assert re.search(r"✗ .*p50 [\d.]+ > 0\.001 ms", table_row(output, label)), output
+    assert "budgets missed:" in output
+    assert {"metric": "p50_ms", "page": "*", "limit": 0.001, "unit": "ms", "why": "set on the command line"} in (
+        results["budgets"]
+    )
+    missed = {(miss["page"], miss["metric"]) for miss in results["misses"]}
+    assert {("home", "p50_ms"), ("park detail", "p50_ms")} <= missed
+
+
+def test_a_run_within_its_budgets_passes(bench_dir):
+    code, output, results = run_bench(bench_dir, "--budget-scale", "100")
+    assert code == 0, output
+    assert results["misses"] == [] and results["checked"] >= 10, output
+    assert re.search(r"^✓ all \d+ budgets met\.$", output, re.MULTILINE), output
+    assert table_row(output, "home").endswith("| ✓")
+    assert table_row(output, "park detail").endswith("| ✓")
+    page = results["datasets"]["fixtures"]["pages"]["home"]
+    assert page["n"] == 5 and page["uncached_n"] == 3
+    assert results["datasets"]["fixtures"]["queries"]["home"]["queries"] <= 10
+
+
+def test_a_run_that_measured_nothing_fails(bench_dir):
+    code, output, results = run_bench(bench_dir, "--time-limit", "0", "--budget-scale", "100")
+    assert code == 1, output
+    assert "skipped" in table_row(output, "home")
+    assert "no page was measured" in output
+    assert results["skipped"] == ["fixtures: home", "fixtures: park detail"]
