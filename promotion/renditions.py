@@ -37,6 +37,7 @@ def make_renditions(name: str, storage=default_storage) -> list[str]:
         image.load()
     if image.mode not in ("RGB", "L"):
         image = image.convert("RGB")
+    image.info = {}  # no metadata: Pillow would copy a JPEG comment from `info` into every rendition
     written = []
     for width in widths_for(image.width):
         height = round(image.height * width / image.width)
