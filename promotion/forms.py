@@ -7,8 +7,8 @@ from django.core.validators import RegexValidator
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from . import spam
 from .models import Enquiry, Industry, Park
-from .spam import form_started_token
 
 phone_validator = RegexValidator(
     r"^\+?[0-9 ()\-.]{5,30}$",
@@ -25,6 +25,7 @@ class EnquiryForm(forms.ModelForm):
     )
     # People never see this field; form-filling robots do.
     website = forms.CharField(required=False, label=_("Leave this field empty"), max_length=200)
+    # The form's clock (promotion.spam); cleaned into a spam.Clock, or None when missing or forged.
     started = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -77,7 +78,7 @@ class EnquiryForm(forms.ModelForm):
         for name, label in blank_labels.items():
             self.fields[name].choices = [("", label), *list(self.fields[name].choices)[1:]]
         if not self.is_bound:
-            self.initial.setdefault("started", form_started_token())
+            self.initial.setdefault("started", spam.form_started_token())
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -92,6 +93,29 @@ class EnquiryForm(forms.ModelForm):
             ),
             Submit("send", _("Send enquiry"), css_class="btn-enquire btn-lg"),
         )
+
+    def clean_started(self) -> spam.Clock | None:
+        return spam.read_clock(self.cleaned_data["started"])
+
+    def clean(self):
+        """A form open too long goes back to the person with what they typed and a new clock
+        (the error is the hidden clock's: the summary above the form shows it, without a link)."""
+        cleaned_data = super().clean()
+        clock = cleaned_data.get("started")
+        if clock is not None and spam.is_out_of_date(clock):
+            self.add_error(
+                "started",
+                forms.ValidationError(
+                    _(
+                        "This form was open for a long time, so for your security it was not sent yet. "
+                        "Everything you typed is still here: please check it and press “Send enquiry” again."
+                    ),
+                    code="out_of_date",
+                ),
+            )
+            self.data = self.data.copy()
+            self.data[self.add_prefix("started")] = spam.restarted_token()
+        return cleaned_data
 
     def clean_name(self):
         return " ".join(self.cleaned_data["name"].split())

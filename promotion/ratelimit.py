@@ -7,9 +7,7 @@ allowance it cost are saved together or not at all; `exhausted` only looks.
 import time
 from datetime import UTC, datetime
 
-from django.conf import settings
 from django.db import transaction
-from django.http import HttpRequest
 
 from .models import RateLimitCounter
 
@@ -22,15 +20,6 @@ def parse_rate(rate: str) -> tuple[int, int]:
     period = period.strip() or "h"
     multiplier = int(period[:-1]) if len(period) > 1 else 1
     return int(count), multiplier * PERIODS[period[-1]]
-
-
-def client_address(request: HttpRequest) -> str:
-    """The visitor's address; behind DJANGO_PROXY_COUNT trusted proxies, the one they saw."""
-    proxies = settings.PROXY_COUNT
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-    if proxies and len(forwarded) >= proxies:
-        return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR") or "unknown"
 
 
 def current_window(rate: str, now: float | None = None) -> tuple[int, int, int]:

@@ -128,3 +128,28 @@ def live_zone(live_server, settings, transactional_db, zone_media):
     settings.ENQUIRY_NOTIFY_EMAILS = ["promotion@zone.example.cn"]
     cache.clear()
     return live_server
+
+
+# --- The site on real servers (tests/servers.py) ---------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def site_database(tmp_path_factory):
+    from .servers import SiteDatabase
+
+    database = SiteDatabase(tmp_path_factory.mktemp("site-database"))
+    yield database
+    database.drop_all()
+
+
+@pytest.fixture
+def site(site_database, tmp_path, settings):
+    """The environment of a fresh site: its own copy of the database, its own var/ (and so its
+    own file cache), or a Redis database of its own when the test run has REDIS_URL."""
+    env = site_database.env(site_database.copy(), DJANGO_VAR_DIR=str(tmp_path))
+    if settings.REDIS_URL:
+        import redis
+
+        env["REDIS_URL"] = settings.REDIS_URL.rsplit("/", 1)[0] + "/1"
+        redis.Redis.from_url(env["REDIS_URL"]).flushdb()
+    return env

@@ -64,6 +64,20 @@ def with_database_name(url: str, name: str) -> str:
     return urlunsplit(parts._replace(path=f"/{name}"))
 
 
+def query(env: dict, sql: str, params: tuple = ()) -> list[tuple]:
+    """Rows straight from a site's database (SQLite file or PostgreSQL), as an operator would look."""
+    url = env["DATABASE_URL"]
+    if url.startswith("sqlite"):
+        import sqlite3
+
+        with sqlite3.connect(urlsplit(url).path) as connection:
+            return connection.execute(sql.replace("%s", "?"), params).fetchall()
+    import psycopg
+
+    with psycopg.connect(url) as connection:
+        return connection.execute(sql, params).fetchall()
+
+
 class SiteDatabase:
     """One database holding the migrated schema and the zone's content, copied for each site."""
 
@@ -267,3 +281,105 @@ def admin_form_values(html: str) -> dict:
     for name, body in re.findall(r'<textarea name="([^"]+)"[^>]*>(.*?)</textarea>', form, re.S):
         data[name] = unescape(body.removeprefix("\n"))
     return data
+
+
+NGINX_SITE = ROOT / "deploy" / "nginx.conf"
+NGINX_MAIN = """user root;
+daemon off;
+worker_processes 1;
+pid {folder}/nginx.pid;
+error_log {folder}/nginx-error.log warn;
+events {{ worker_connections 256; }}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    access_log {folder}/nginx-access.log;
+    client_body_temp_path {folder}/body;
+    proxy_temp_path {folder}/proxy;
+    fastcgi_temp_path {folder}/fastcgi;
+    uwsgi_temp_path {folder}/uwsgi;
+    scgi_temp_path {folder}/scgi;
+    include {folder}/site.conf;
+}}
+"""
+
+
+def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
+    """A throwaway certificate for localhost, made with openssl."""
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost",
+         "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return cert, key
+
+
+class Nginx:
+    """The shipped deploy/nginx.conf, run as it is but for its ports, certificate and folders."""
+
+    def __init__(self, folder: Path, app_port: int, media_root: Path, http_port: int, https_port: int):
+        self.folder = folder
+        self.http_port, self.https_port = http_port, https_port
+        self.cert, key = self_signed_certificate(folder)
+        site = NGINX_SITE.read_text()
+        for shipped, here in [
+            ("server 127.0.0.1:8000;", f"server 127.0.0.1:{app_port};"),
+            ("listen 80;", f"listen 127.0.0.1:{http_port};"),
+            ("listen [::]:80;", ""),
+            ("listen 443 ssl http2;", f"listen 127.0.0.1:{https_port} ssl http2;"),
+            ("listen [::]:443 ssl http2;", ""),
+            ("/etc/ssl/zone-site/fullchain.pem", str(self.cert)),
+            ("/etc/ssl/zone-site/privkey.pem", str(key)),
+            ("/srv/zone-site/var/media/", f"{media_root}/"),
+        ]:
+            assert shipped in site, f"deploy/nginx.conf no longer has {shipped!r}"
+            site = site.replace(shipped, here)
+        (folder / "site.conf").write_text(site)
+        self.config = folder / "nginx.conf"
+        self.config.write_text(NGINX_MAIN.format(folder=folder))
+        self.process: subprocess.Popen | None = None
+
+    def test_config(self) -> subprocess.CompletedProcess:
+        return subprocess.run(["nginx", "-t", "-c", str(self.config)], capture_output=True, text=True)
+
+    @property
+    def url(self) -> str:
+        return f"https://localhost:{self.https_port}"
+
+    def __enter__(self) -> "Nginx":
+        checked = self.test_config()
+        assert checked.returncode == 0, checked.stderr
+        log = (self.folder / "nginx.out").open("a")
+        self.process = subprocess.Popen(["nginx", "-c", str(self.config)], stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.https_port), timeout=1).close()
+                return self
+            except OSError:
+                assert self.process.poll() is None, (self.folder / "nginx-error.log").read_text()
+                time.sleep(0.1)
+        raise AssertionError("nginx did not listen in 20 s")
+
+    def __exit__(self, *exc) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(10)
+
+
+def session_from(address: str, verify: Path) -> requests.Session:
+    """A visitor's browser on its own loopback address (127.0.0.0/8 is all this machine's)."""
+    from requests.adapters import HTTPAdapter
+
+    class FromAddress(HTTPAdapter):
+        def init_poolmanager(self, *args, **kwargs):
+            kwargs["source_address"] = (address, 0)
+            super().init_poolmanager(*args, **kwargs)
+
+    session = requests.Session()
+    session.mount("https://", FromAddress())
+    session.mount("http://", FromAddress())
+    session.verify = str(verify)
+    session.trust_env = False  # REQUESTS_CA_BUNDLE would otherwise win over `verify`
+    return session

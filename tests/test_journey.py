@@ -141,18 +141,18 @@ def test_sitemap_lists_every_public_page_in_both_languages_and_each_answers(clie
     assert root.findall("s:url/x:link[@hreflang='zh-hans']", SITEMAP_NS)
 
 
-def test_robots_txt_points_to_the_sitemap_and_keeps_out_of_the_admin(client):
+def test_robots_txt_points_to_the_sitemap_and_does_not_name_the_admin(client):
     body = client.get("/robots.txt").content.decode()
     assert "Sitemap: http://testserver/sitemap.xml" in body
-    assert "Disallow: /admin/" in body
+    assert "admin" not in body  # robots.txt is public; the admin says noindex in its own headers
 
 
-def test_every_public_page_has_title_description_canonical_and_open_graph(client):
+def test_every_public_page_has_title_description_canonical_and_open_graph(client, settings):
     for path in sitemap_paths(client):
         page = parse(client.get(path).content)
         assert page.title.strip(), path
         assert page.meta.get("description", "").strip(), path
-        assert page.canonical == f"http://testserver{path}", path
+        assert page.canonical == f"{settings.SITE_URL}{path}", path
         for tag in ["og:title", "og:description", "og:url", "og:type", "og:site_name"]:
             assert page.meta.get(tag, "").strip(), (path, tag)
 

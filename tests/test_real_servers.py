@@ -3,11 +3,9 @@ and (on PostgreSQL and Redis) two app servers sharing one database and one cache
 
 import re
 import secrets
-import sqlite3
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -15,38 +13,18 @@ import requests
 from .servers import (
     REFERENCE,
     Server,
-    SiteDatabase,
     admin_login,
     admin_session,
     change_key_figure_in_admin,
     create_superuser,
     manage,
     postgres_url,
+    query,
     send_enquiry,
 )
 
 MAIN_BUSINESS_INCOME = 8  # the key figure's primary key in fixtures/zone.json
 REPEATS = 30
-
-
-@pytest.fixture(scope="module")
-def site_database(tmp_path_factory):
-    database = SiteDatabase(tmp_path_factory.mktemp("site-database"))
-    yield database
-    database.drop_all()
-
-
-@pytest.fixture
-def site(site_database, tmp_path, settings):
-    """The environment of a fresh site: its own copy of the database, its own var/ (and so its
-    own file cache), or a Redis database of its own when the test run has REDIS_URL."""
-    env = site_database.env(site_database.copy(), DJANGO_VAR_DIR=str(tmp_path))
-    if settings.REDIS_URL:
-        import redis
-
-        env["REDIS_URL"] = settings.REDIS_URL.rsplit("/", 1)[0] + "/1"
-        redis.Redis.from_url(env["REDIS_URL"]).flushdb()
-    return env
 
 
 def fetch_each(url: str, times: int = REPEATS) -> list[str]:
@@ -66,35 +44,24 @@ def main_business_income(body: str) -> str:
 
 
 def stored_references(env: dict) -> list[str]:
-    url = env["DATABASE_URL"]
-    if url.startswith("sqlite"):
-        with sqlite3.connect(urlsplit(url).path) as connection:
-            return [row[0] for row in connection.execute("SELECT reference FROM promotion_enquiry")]
-    import psycopg
-
-    with psycopg.connect(url) as connection:
-        return [row[0] for row in connection.execute("SELECT reference FROM promotion_enquiry")]
+    return [row[0] for row in query(env, "SELECT reference FROM promotion_enquiry")]
 
 
 def integrity_problems(env: dict) -> list:
     """SQLite's integrity check, or PostgreSQL's amcheck over every B-tree index: [] when sound."""
-    url = env["DATABASE_URL"]
-    if url.startswith("sqlite"):
-        with sqlite3.connect(urlsplit(url).path) as connection:
-            result = [row[0] for row in connection.execute("PRAGMA integrity_check")]
+    if env["DATABASE_URL"].startswith("sqlite"):
+        result = [row[0] for row in query(env, "PRAGMA integrity_check")]
         return [] if result == ["ok"] else result
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as connection:
-        connection.execute("CREATE EXTENSION IF NOT EXISTS amcheck")
-        indexes = connection.execute(
-            "SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
-            "JOIN pg_am a ON a.oid = c.relam JOIN pg_namespace n ON n.oid = c.relnamespace "
-            "WHERE a.amname = 'btree' AND n.nspname = 'public'"
-        ).fetchall()
-        for (name,) in indexes:
-            connection.execute("SELECT bt_index_check(%s::regclass, true)", [name])
-        return [] if indexes else ["no index was checked"]
+    query(env, "CREATE EXTENSION IF NOT EXISTS amcheck")
+    indexes = query(
+        env,
+        "SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+        "JOIN pg_am a ON a.oid = c.relam JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE a.amname = 'btree' AND n.nspname = 'public'",
+    )
+    for (name,) in indexes:
+        query(env, "SELECT bt_index_check(%s::regclass, true)", (name,))
+    return [] if indexes else ["no index was checked"]
 
 
 def test_an_edit_in_the_admin_or_the_shell_shows_at_once_on_every_worker(site, tmp_path):
@@ -239,3 +206,25 @@ def test_enquiries_sent_alternately_to_two_servers_are_all_stored_once(site, tmp
     stored = stored_references(site)
     assert len(set(shown)) == 300
     assert sorted(stored) == sorted(shown)
+
+
+ODD_CONTENT_TYPES = [
+    "application/x-www-form-urlencoded; charset=iso-8859-1",
+    "application/x-www-form-urlencoded; charset=x-nonsense",
+    "application/x-www-form-urlencoded; charset=base64",
+    "application/x-www-form-urlencoded; charset*=utf-8''utf-8%00",
+    "application/x-www-form-urlencoded; x*=zz''a",
+    "multipart/form-data; boundary=x; charset=punycode",
+]
+
+
+def test_no_content_type_makes_the_server_answer_500(site, tmp_path):
+    """Some headers fail while Django builds the request, before any middleware: only the real server shows it."""
+    with Server(site, tmp_path, workers=1) as server:
+        url = f"{server.url}/en/enquiry/?next=1"
+        answers = {
+            content_type: requests.post(url, data=b"name=Li\xe9", headers={"Content-Type": content_type}, timeout=30)
+            for content_type in ODD_CONTENT_TYPES
+        }
+    answers = {content_type: response.status_code for content_type, response in answers.items()}
+    assert {content_type: status for content_type, status in answers.items() if status >= 500} == {}

@@ -4,12 +4,14 @@ Every value that differs between a laptop and production is read from the
 environment; the defaults are safe for one machine on SQLite.
 """
 
+import logging
 import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -68,6 +70,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages are compressed on the way out (static files come precompressed from whitenoise).
     "django.middleware.gzip.GZipMiddleware",
+    # Before the session: drops cookies no database would store, refuses unreadable charsets.
+    "promotion.middleware.ReadableRequestMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -76,6 +80,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "promotion.middleware.SecurityHeadersMiddleware",
+    # After authentication: noindex on the admin, and its sessions renewed by admin work only.
+    "promotion.middleware.StaffAreaMiddleware",
     # Last, so that it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -134,10 +140,10 @@ AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-# Behind a TLS-terminating proxy the client address is in X-Forwarded-For.
+# Behind DJANGO_PROXY_COUNT trusted proxies the client address is in X-Forwarded-For; the
+# lockout reads it by the same rule as the rate limits (promotion/clients.py).
 PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "0"))
-AXES_IPWARE_PROXY_COUNT = PROXY_COUNT or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if PROXY_COUNT else ["REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = "promotion.clients.client_address"
 
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -243,6 +249,8 @@ ENQUIRY_RESPONSE_HOURS = int(os.environ.get("ENQUIRY_RESPONSE_HOURS", "48"))
 ENQUIRY_RATE_LIMIT = os.environ.get("ENQUIRY_RATE_LIMIT", "10/h")
 ENQUIRY_INVALID_RATE_LIMIT = os.environ.get("ENQUIRY_INVALID_RATE_LIMIT", "60/h")
 ENQUIRY_MIN_SECONDS = int(os.environ.get("ENQUIRY_MIN_SECONDS", "4"))
+# A form open longer than this comes back with its values and a fresh clock.
+ENQUIRY_FORM_MAX_HOURS = int(os.environ.get("ENQUIRY_FORM_MAX_HOURS", "24"))
 ENQUIRY_RETENTION_DAYS = int(os.environ.get("ENQUIRY_RETENTION_DAYS", "730"))
 
 # --- Uploads ----------------------------------------------------------------
@@ -281,14 +289,32 @@ if HTTPS:
     # /healthz is asked over plain HTTP by the load balancer.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_HTTPONLY = True
+# Sessions are the admin's: one ends this long after its last admin request (a working day by
+# default). StaffAreaMiddleware renews it as staff work in the admin, at most every five minutes —
+# SESSION_SAVE_EVERY_REQUEST without a session write on every click and every public page.
+SESSION_COOKIE_AGE = int(float(os.environ.get("DJANGO_SESSION_HOURS", "9")) * 3600)
+# After logging in with no safe "next", staff land on the admin, not on /accounts/profile/.
+LOGIN_REDIRECT_URL = reverse_lazy("admin:index")
 CSRF_COOKIE_HTTPONLY = False
 
 # --- Logging ----------------------------------------------------------------
+
+
+def one_line_warning(record: logging.LogRecord) -> bool:
+    """A request for a host the site does not serve is a robot knocking, not a fault: one line at
+    WARNING instead of a traceback at ERROR."""
+    record.msg, record.args = " ".join(record.getMessage().split()), ()
+    record.levelno, record.levelname = logging.WARNING, logging.getLevelName(logging.WARNING)
+    record.exc_info = record.exc_text = record.stack_info = None
+    return True
+
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "{asctime} {levelname} {name} {message}", "style": "{"}},
+    "filters": {"one_line_warning": {"()": "django.utils.log.CallbackFilter", "callback": one_line_warning}},
     "handlers": {"console": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "plain"}},
+    "loggers": {"django.security.DisallowedHost": {"filters": ["one_line_warning"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }

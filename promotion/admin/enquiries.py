@@ -13,9 +13,10 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from .. import outbox, services
 from ..models import Enquiry, EnquiryNote, OutgoingMail
+from ..spreadsheets import spreadsheet_safe
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CSV_COLUMNS = [
     ("reference", _("Reference")),
     ("received_at", _("Received")),
@@ -39,12 +40,6 @@ CSV_COLUMNS = [
     ("follow_up_on", _("Follow up on")),
     ("message", _("Message")),
 ]
-
-
-def spreadsheet_safe(value) -> str:
-    """Neutralise cells a spreadsheet would run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
 def csv_cell(enquiry: Enquiry, field: str):
@@ -138,7 +133,7 @@ class EnquiryAdmin(admin.ModelAdmin):
     # One COUNT over years of enquiries is enough; the unfiltered total is on the admin index.
     show_full_result_count = False
     action_form = EnquiryActionForm
-    actions = ["assign_to_me", "set_status", "export_csv"]
+    actions = ["assign_to_me", "set_status", "renew_status_link", "export_csv"]
     inlines = [EnquiryNoteInline]
     readonly_fields = [
         "reference",
@@ -330,6 +325,46 @@ class EnquiryAdmin(admin.ModelAdmin):
                     unchanged,
                 )
                 % {"count": unchanged, "status": label},
+                messages.INFO,
+            )
+
+    @admin.action(description=_("Withdraw the status link and send a new one"), permissions=["change"])
+    def renew_status_link(self, request, queryset):
+        """For a status link that reached someone else: the old link stops working, and the investor
+        is mailed a new one (in the same transaction, with a history entry). Anonymised and
+        quarantined enquiries have no investor to write to and are left as they were."""
+        with transaction.atomic():
+            enquiries = self.selected_for_change(queryset)
+            renewed = [e for e in enquiries if e.anonymised_at is None and e.status != Enquiry.Status.SPAM]
+            mails = [services.renew_status_link(enquiry) for enquiry in renewed]
+            if renewed:
+                LogEntry.objects.log_actions(
+                    user_id=request.user.pk,
+                    queryset=renewed,
+                    action_flag=CHANGE,
+                    change_message=change_message("status_key"),
+                )
+        outbox.deliver_all(mails)
+        if renewed:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d investor was sent a new status link; the old link no longer works.",
+                    "%(count)d investors were sent a new status link; the old links no longer work.",
+                    len(renewed),
+                )
+                % {"count": len(renewed)},
+                messages.SUCCESS,
+            )
+        if skipped := len(enquiries) - len(renewed):
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d enquiry was left as it was: it is anonymised or quarantined as spam.",
+                    "%(count)d enquiries were left as they were: they are anonymised or quarantined as spam.",
+                    skipped,
+                )
+                % {"count": skipped},
                 messages.INFO,
             )
 

@@ -1,5 +1,6 @@
 """Investors' enquiries, the staff notes on them, and the mail they cause."""
 
+import secrets
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -51,6 +52,11 @@ class HeardFrom(models.TextChoices):
     MEDIA = "media", _("News or media")
     GOVERNMENT = "government", _("Government agency")
     OTHER = "other", _("Other")
+
+
+def new_status_key() -> str:
+    """The secret part of an enquiry's status link; a new one withdraws every link sent before."""
+    return secrets.token_urlsafe(16)
 
 
 class EnquiryQuerySet(models.QuerySet):
@@ -167,6 +173,8 @@ class Enquiry(models.Model):
     follow_up_on = models.DateField(_("follow up on"), null=True, blank=True, db_index=True)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
+    # In the status link; empty once the enquiry is anonymised.
+    status_key = models.CharField(_("status link"), max_length=32, blank=True, default=new_status_key, editable=False)
 
     objects = EnquiryQuerySet.as_manager()
 
@@ -200,6 +208,12 @@ class Enquiry(models.Model):
         if self.priority >= 4:
             return _("Medium")
         return _("Low")
+
+    @property
+    def masked_email(self) -> str:
+        """Enough of the address for its owner to recognise it: l***@example.com."""
+        local, _at, domain = self.email.rpartition("@")
+        return f"{local[:1]}***@{domain}" if local else "***"
 
     def is_overdue(self, now=None) -> bool:
         return (
@@ -235,6 +249,7 @@ class OutgoingMail(models.Model):
         ACKNOWLEDGEMENT = "acknowledgement", _("Acknowledgement to the investor")
         NOTIFICATION = "notification", _("Notification to the promotion team")
         REMINDER = "reminder", _("Reminder to an owner")
+        STATUS_LINK = "status_link", _("New status link to the investor")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind)
     enquiry = models.ForeignKey(
@@ -259,3 +274,19 @@ class OutgoingMail(models.Model):
     @property
     def recipient_list(self) -> list[str]:
         return [line.strip() for line in self.recipients.splitlines() if line.strip()]
+
+
+class UsedFormToken(models.Model):
+    """The clock of an enquiry form that an enquiry was sent with: each form is sent once. Kept
+    until the form would be out of date anyway (ENQUIRY_FORM_MAX_HOURS), then removed."""
+
+    nonce = models.CharField(_("nonce"), max_length=32, unique=True)
+    expires_at = models.DateTimeField(_("expires"), db_index=True)
+
+    class Meta:
+        verbose_name = _("used form token")
+        verbose_name_plural = _("used form tokens")
+        ordering = ["expires_at"]
+
+    def __str__(self) -> str:
+        return self.nonce

@@ -1,9 +1,11 @@
 import json
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 from django import template
 from django.conf import settings
-from django.urls import reverse, translate_url
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -25,23 +27,43 @@ def money(amount: Decimal | None) -> str:
     return "" if amount in (None, "") else plain_number(amount)
 
 
-@register.simple_tag(takes_context=True)
-def page_in_language(context, language: str) -> str:
-    """The address of this same page in another language, query string kept."""
+def page_path(context, language: str, home: bool = False) -> str:
+    """The path of this page in a language, rebuilt from the URL pattern it resolved to — never the
+    path as the visitor typed it, which may be "//evil.example/". Error pages and pages without a
+    pattern (or without a request) get the home page of the language."""
     request = context.get("request")
-    if request is None:
-        return f"/{language}/"
-    url = translate_url(request.path, language)
+    match = None if home or request is None else request.resolver_match
+    with translation.override(language):
+        if match is not None:
+            try:
+                return reverse(match.view_name, args=match.args, kwargs=match.kwargs)
+            except NoReverseMatch:
+                pass
+        return reverse("promotion:home")
+
+
+@register.simple_tag(takes_context=True)
+def page_in_language(context, language: str, home: bool = False) -> str:
+    """The address of this same page in another language, query string kept; with `home`, the home
+    page of that language (for error pages)."""
+    path = page_path(context, language, home)
+    request = context.get("request")
+    if home or request is None or request.resolver_match is None:
+        return path
     query = request.GET.urlencode()
-    return f"{url}?{query}" if query else url
+    return f"{path}?{query}" if query else path
 
 
 @register.simple_tag(takes_context=True)
-def absolute_url(context, path: str = "") -> str:
-    request = context.get("request")
-    if request is None:
-        return settings.SITE_URL + (path or "/")
-    return request.build_absolute_uri(path or request.path)
+def absolute_url(context, path: str = "", home: bool = False) -> str:
+    """An absolute address on the site's own origin, SITE_URL, whatever Host the request named: a
+    path given, or else this page's (as page_path rebuilds it)."""
+    if not path:
+        path = page_path(context, translation.get_language(), home)
+    parts = urlsplit(path)
+    # Only the path and query of what was given: a "//host" or "https://host" never leaves the site.
+    path = "/" + parts.path.lstrip("/\\")
+    return settings.SITE_URL + path + (f"?{parts.query}" if parts.query else "")
 
 
 JSON_LD_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 from ..caching import public_page
 from ..models import KeyFigure, ZoneProfile
 from ..search import MAX_QUERY_LENGTH, search
+from ..spreadsheets import spreadsheet_safe
 from .params import query_param
 
 logger = logging.getLogger(__name__)
@@ -89,12 +90,9 @@ def key_figures_csv(request: HttpRequest) -> HttpResponse:
     writer = csv.DictWriter(response, fieldnames=OPEN_DATA_COLUMNS)
     writer.writeheader()
     for record in figure_records():
-        writer.writerow(
-            {
-                key: "" if value is None else f"{value:f}" if key in {"value", "growth_percent"} else value
-                for key, value in record.items()
-            }
-        )
+        # Labels, notes and sources are typed in the admin: none may run as a formula where the
+        # file is opened. Values and growth rates are numbers and stay numbers, negative or not.
+        writer.writerow({key: spreadsheet_safe(value) for key, value in record.items()})
     return response
 
 
@@ -128,9 +126,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @require_GET
 def robots_txt(request: HttpRequest) -> HttpResponse:
+    # The admin is not named here (robots.txt is public, and ADMIN_URL is meant to stay
+    # unguessed): its pages say "noindex" themselves, in the X-Robots-Tag header.
     lines = [
         "User-agent: *",
-        f"Disallow: {reverse('admin:index')}",
         "Disallow: /en/enquiry/status/",
         "Disallow: /zh-hans/enquiry/status/",
         f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",

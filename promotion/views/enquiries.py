@@ -1,15 +1,15 @@
 from http import HTTPStatus
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from .. import ratelimit, services, spam
 from ..caching import public_page
+from ..clients import client_address
 from ..forms import EnquiryForm
 from ..models import (
     Enquiry,
@@ -22,20 +22,23 @@ from .params import query_param
 @require_http_methods(["GET", "POST"])
 def enquiry(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        sender = ratelimit.client_address(request)
+        address = client_address(request)
+        sender = address or "unknown"
         if ratelimit.exhausted("enquiry-invalid", sender, settings.ENQUIRY_INVALID_RATE_LIMIT):
             return rate_limited(request)
         form = EnquiryForm(request.POST)
         if form.is_valid():
             enquiry = form.save(commit=False)
             enquiry.language = get_language()
-            enquiry.ip_address = sender if sender != "unknown" else None
-            reason = spam.spam_reason(form.cleaned_data["website"], form.cleaned_data["started"])
+            enquiry.ip_address = address
+            clock = form.cleaned_data["started"]
+            reason = spam.spam_reason(form.cleaned_data["website"], clock)
+            nonce = clock.nonce if clock else ""
             try:
-                services.submit_enquiry(enquiry, spam_reason=reason, sender=sender)
+                services.submit_enquiry(enquiry, spam_reason=reason, sender=sender, form_nonce=nonce)
             except services.AllowanceUsedUp:
                 return rate_limited(request)
-            return redirect("promotion:enquiry-sent", token=services.status_token(enquiry))
+            return redirect("promotion:enquiry-sent", token=services.sent_page_token(enquiry))
         ratelimit.take("enquiry-invalid", sender, settings.ENQUIRY_INVALID_RATE_LIMIT)
     else:
         park = Park.objects.filter(slug=query_param(request, "park")).first()
@@ -49,32 +52,35 @@ def rate_limited(request: HttpRequest) -> HttpResponse:
     return render(request, "promotion/enquiry_rate_limited.html", status=HTTPStatus.TOO_MANY_REQUESTS)
 
 
-def enquiry_for_token(token: str) -> Enquiry:
-    enquiry = services.enquiry_from_token(token)
-    if enquiry is None:
-        raise Http404
-    return enquiry
+def private_page(response: HttpResponse) -> HttpResponse:
+    """A page about one investor's enquiry: kept by no cache, indexed by no robot, and its
+    address (a secret) sent to no other site or page as a referrer."""
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 @require_GET
 def enquiry_sent(request: HttpRequest, token: str) -> HttpResponse:
-    enquiry = enquiry_for_token(token)
-    context = {
-        "enquiry": enquiry,
-        "status_url": request.build_absolute_uri(reverse("promotion:enquiry-status", kwargs={"token": token})),
-    }
-    response = render(request, "promotion/enquiry_sent.html", context)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    """The reference and what happens next, for SENT_PAGE_SECONDS; never the status link."""
+    enquiry = services.enquiry_from_sent_token(token)
+    status = HTTPStatus.OK if enquiry else HTTPStatus.NOT_FOUND
+    return private_page(render(request, "promotion/enquiry_sent.html", {"enquiry": enquiry}, status=status))
 
 
 @require_GET
 def enquiry_status(request: HttpRequest, token: str) -> HttpResponse:
-    enquiry = enquiry_for_token(token)
-    response = render(request, "promotion/enquiry_status.html", {"enquiry": enquiry, "stage": investor_stage(enquiry)})
-    response["Cache-Control"] = "private, no-store"
-    response["X-Robots-Tag"] = "noindex"
-    return response
+    """Where the enquiry stands; once anonymised, only that it is closed; for a withdrawn or
+    forged link, only that the link is not valid."""
+    enquiry = services.enquiry_from_token(token)
+    if enquiry is None:
+        context, status = {"enquiry": None}, HTTPStatus.NOT_FOUND
+    elif enquiry.anonymised_at is not None:
+        context, status = {"closed": True}, HTTPStatus.OK
+    else:
+        context, status = {"enquiry": enquiry, "stage": investor_stage(enquiry)}, HTTPStatus.OK
+    return private_page(render(request, "promotion/enquiry_status.html", context, status=status))
 
 
 def investor_stage(enquiry: Enquiry) -> dict:
