@@ -114,3 +114,27 @@ def test_the_http_observatory_grades_the_site_behind_nginx_a_plus(nginx_binary, 
     print(f"HTTP Observatory: {report['scan']['grade']} / {report['scan']['score']}, failed: {failed or 'none'}")
     assert failed == {}
     assert report["scan"]["grade"] == "A+"
+
+
+def test_slow_clients_wait_in_nginx_not_in_a_gunicorn_worker(nginx_binary, site, tmp_path, site_database):
+    """30 connections that send their headers a byte at a time hold every worker of a server
+    exposed on its own; behind nginx, visitors are still answered at once."""
+    import socket
+    import ssl
+
+    _env, server, proxy = proxied(site, tmp_path, site_database.media_root)
+    context = ssl.create_default_context(cafile=str(proxy.cert))
+    with server, proxy:
+        slow = []
+        for _ in range(30):
+            connection = context.wrap_socket(
+                socket.create_connection(("127.0.0.1", proxy.https_port), timeout=5), server_hostname="localhost"
+            )
+            connection.sendall(b"GET /en/ HTTP/1.1\r\nHost: localhost\r\n")  # and never the blank line
+            slow.append(connection)
+        visitor = session_from(OFFICER, proxy.cert)
+        # Held workers would leave these waiting past gunicorn's 30 s timeout: the request times out.
+        answers = [visitor.get(proxy.url + "/en/", timeout=10).status_code for _ in range(5)]
+        for connection in slow:
+            connection.close()
+    assert answers == [200] * 5
