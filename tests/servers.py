@@ -2,6 +2,7 @@
 on a database and cache of their own (SQLite and files, or PostgreSQL and Redis when the
 test run has DATABASE_URL and REDIS_URL), and an HTTP client that behaves like a visitor."""
 
+import ipaddress
 import os
 import re
 import shutil
@@ -22,6 +23,7 @@ GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 SECRET_KEY = "servers-under-test-share-this-key-so-links-signed-on-one-open-on-another"
 ADMIN_PASSWORD = "a-long-test-password"
 REFERENCE = re.compile(r"HQ-\d{4}-\d{5}")
+IPV4_OR_6 = (ipaddress.IPv4Address, ipaddress.IPv6Address)
 # Variables of the test run that must not leak into the servers (HTTPS, another admin path…).
 SCRUBBED_PREFIXES = ("DJANGO_", "GUNICORN_", "ENQUIRY_", "AXES_", "EMAIL_", "PAGE_")
 SCRUBBED = {"DATABASE_URL", "REDIS_URL", "ADMIN_URL", "PORT", "SITE_URL"}
@@ -74,8 +76,14 @@ def query(env: dict, sql: str, params: tuple = ()) -> list[tuple]:
             return connection.execute(sql.replace("%s", "?"), params).fetchall()
     import psycopg
 
-    with psycopg.connect(url) as connection:
-        return connection.execute(sql, params).fetchall()
+    with psycopg.connect(url, autocommit=True) as connection:
+        cursor = connection.execute(sql, params)
+        # inet values come back as ipaddress objects; text, as SQLite gives them.
+        return (
+            [tuple(str(v) if isinstance(v, IPV4_OR_6) else v for v in row) for row in cursor]
+            if cursor.description
+            else []
+        )
 
 
 class SiteDatabase:
