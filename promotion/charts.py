@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from .units import Quantity
+from .units import Quantity, year_text
 
 SLATE = "#4a5761"  # the reported figure
 CANAL = "#0b6e69"  # the target
@@ -186,8 +186,9 @@ def charted_targets(targets: Iterable) -> list:
 
 
 def _when(figure) -> str:
+    """The year or period a reported figure holds for: "2015" / "2015年"."""
     if figure.year:
-        return str(figure.year)
+        return year_text(figure.year)
     return figure.period or ""
 
 

@@ -125,7 +125,9 @@ class EnquiryForm(forms.ModelForm):
 
 
 class TaxShareForm(forms.Form):
-    """The 8:2 calculator on the tax-sharing policy page; sent by GET so it works without JavaScript."""
+    """The 8:2 calculator on the tax-sharing mechanism's page, for villages and towns (and their officials) weighing
+    where to place a project they introduced: it splits a project's tax revenue between the introducing village or
+    town and the zone, never anything for the investor. Sent by GET so it works without JavaScript."""
 
     MAX_TAX = Decimal("1000000000000")
 

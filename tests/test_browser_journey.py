@@ -17,6 +17,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 PHONE = {"width": 375, "height": 740}
 FENGBAO = "Henan Fengbao Special Steel Co., Ltd."
 TAX_LABEL = "Annual tax paid by the project (yuan)"
+# The 8:2 split is between the village or town that introduced the project and the zone, never the investor.
+TOWN_SHARE = "Village or town that introduced the project (80 %)"
 
 
 def query(url: str) -> dict[str, list[str]]:
@@ -79,6 +81,7 @@ def test_enterprise_filter_by_industry_then_by_park(page, live_zone):
 
 def test_tax_calculator_answers_as_you_type(page, live_zone):
     page.goto(f"{live_zone.url}/en/policies/tax-sharing/")
+    expect(page.locator(".tax-result dt").first).to_have_text(TOWN_SHARE)
     field = page.get_by_label(TAX_LABEL)
     field.press_sequentially("1000000")
     expect(page.locator("output[data-share=owner]")).to_have_text("800,000")
@@ -99,6 +102,7 @@ def test_tax_calculator_works_without_javascript(browser, live_zone):
         page.wait_for_url(re.compile(r"tax=1000000"))
         expect(page.locator("output[data-share=owner]")).to_have_text("800,000")
         expect(page.locator("output[data-share=zone]")).to_have_text("200,000")
+        expect(page.locator(".tax-result dt").first).to_have_text(TOWN_SHARE)
         expect(page.get_by_label(TAX_LABEL)).to_have_value("1000000")
     finally:
         context.close()

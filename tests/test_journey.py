@@ -96,7 +96,7 @@ def test_search_covers_parks_policies_and_pages(client):
         groups = client.get(reverse("promotion:search"), {"q": q}).context["groups"]
         return {r.title for g in groups for r in g["results"]}
 
-    assert "8:2 Tax Sharing for the Enclave Economy" in titles("enclave")
+    assert "Enclave Economy: 8:2 Tax Sharing between Towns and the Zone" in titles("enclave")
     assert "Huan River Ecological Leisure Park" in titles("Huan River")
     assert any("State Council" in t or "national-level" in t.lower() for t in titles("State Council"))
     assert titles("Tsinghua")

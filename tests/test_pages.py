@@ -108,7 +108,7 @@ def test_tax_sharing_policy_states_the_split(client):
     policy = Policy.objects.get(owner_share_percent=80)
     assert policy.zone_share_percent == 20
     body = client.get(policy.get_absolute_url()).content.decode()
-    assert "80 % to the project owners and 20 % to the development zone" in body
+    assert "80 % to the village or town that introduced the project and 20 % to the development zone" in body
 
 
 def test_pages_show_when_they_were_last_updated(client):

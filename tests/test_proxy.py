@@ -52,9 +52,7 @@ def test_the_shipped_nginx_config_loads(nginx_binary, site, tmp_path, site_datab
     assert "syntax is ok" in checked.stderr
 
 
-def test_failed_logins_at_one_address_never_lock_out_an_officer_at_another(
-    nginx_binary, site, tmp_path, site_database
-):
+def test_failed_logins_at_one_address_never_lock_out_an_officer_at_another(nginx_binary, site, tmp_path, site_database):
     env, server, proxy = proxied(site, tmp_path, site_database.media_root)
     create_superuser(env)
     with server, proxy:

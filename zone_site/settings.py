@@ -163,9 +163,34 @@ LANGUAGES = [
 LOCALE_PATHS = [BASE_DIR / "locale"]
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+
+
+def localized_verbose_name(verbose_name, language: str):
+    """The label of one language's copy of a translated field: "Summary (English)", 摘要（中文）."""
+    from django.utils.text import format_lazy
+    from django.utils.translation import pgettext_lazy
+
+    names = {
+        "en": pgettext_lazy("language of a field", "English"),
+        "zh-hans": pgettext_lazy("language of a field", "Chinese"),
+    }
+    pattern = pgettext_lazy("translated field", "{field} ({language})")
+    return format_lazy(pattern, field=verbose_name, language=names.get(language.replace("_", "-"), language))
+
+
+MODELTRANSLATION_BUILD_LOCALIZED_VERBOSE_NAME = localized_verbose_name
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
+
+# --- Countries and regions --------------------------------------------------
+
+# Wherever a country is shown (the enquiry form, the admin, the CSV export, mail): China first,
+# then Hong Kong, Macao and Taiwan as regions of China, and every name in the reader's language.
+from promotion import countries as zone_countries  # noqa: E402
+
+COUNTRIES_FIRST = zone_countries.FIRST
+COUNTRIES_OVERRIDE = zone_countries.NAMES
 
 # --- Static and media files -------------------------------------------------
 

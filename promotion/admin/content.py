@@ -3,10 +3,43 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from .. import models
+from .history import HistoryInReadersLanguage
+
+EDITOR_FIELDS = ["to_be_confirmed", "editor_note"]
+
+
+class ContentAdmin(HistoryInReadersLanguage, TranslationAdmin):
+    """The admin of every content model: the note for editors and the "to be confirmed" mark in a section of their
+    own at the end of the form, a column and a filter to work through what awaits the zone's confirmation, and the
+    notes searchable. None of it reaches the public site."""
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = []
+        for name, options in super().get_fieldsets(request, obj):
+            fields = [f for f in options.get("fields", []) if f not in EDITOR_FIELDS]
+            if fields:
+                fieldsets.append((name, {**options, "fields": fields}))
+        fieldsets.append(
+            (
+                _("For editors only"),
+                {"fields": EDITOR_FIELDS, "description": _("Never shown on the public site.")},
+            )
+        )
+        return fieldsets
+
+    def get_list_display(self, request):
+        return [*super().get_list_display(request), "to_be_confirmed"]
+
+    def get_list_filter(self, request):
+        return ["to_be_confirmed", *super().get_list_filter(request)]
+
+    def get_search_fields(self, request):
+        search_fields = super().get_search_fields(request)
+        return [*search_fields, "editor_note"] if search_fields else search_fields
 
 
 @admin.register(models.ZoneProfile)
-class ZoneProfileAdmin(TranslationAdmin):
+class ZoneProfileAdmin(ContentAdmin):
     list_display = ["name", "planned_area_km2", "updated_at"]
 
     def has_add_permission(self, request):
@@ -14,7 +47,7 @@ class ZoneProfileAdmin(TranslationAdmin):
 
 
 @admin.register(models.KeyFigure)
-class KeyFigureAdmin(TranslationAdmin):
+class KeyFigureAdmin(ContentAdmin):
     list_display = ["label", "value", "unit", "year", "growth_percent", "category", "is_headline", "position"]
     list_editable = ["position"]
     list_filter = ["category", "is_headline", "unit", "year"]
@@ -23,21 +56,21 @@ class KeyFigureAdmin(TranslationAdmin):
 
 
 @admin.register(models.Milestone)
-class MilestoneAdmin(TranslationAdmin):
+class MilestoneAdmin(ContentAdmin):
     list_display = ["title", "year", "month", "when_note"]
     list_filter = ["year"]
     search_fields = ["title", "description"]
 
 
 @admin.register(models.Honour)
-class HonourAdmin(TranslationAdmin):
+class HonourAdmin(ContentAdmin):
     list_display = ["title", "years", "position"]
     list_editable = ["position"]
     search_fields = ["title"]
 
 
 @admin.register(models.PlanTarget)
-class PlanTargetAdmin(TranslationAdmin):
+class PlanTargetAdmin(ContentAdmin):
     list_display = ["label", "value", "unit", "baseline", "position"]
     list_select_related = ["baseline"]
     list_editable = ["position"]
@@ -49,7 +82,7 @@ class ChainStageInline(TranslationTabularInline):
 
 
 @admin.register(models.Industry)
-class IndustryAdmin(TranslationAdmin):
+class IndustryAdmin(ContentAdmin):
     list_display = ["name", "parent", "is_leading", "chain_kind", "position", "updated_at"]
     list_select_related = ["parent"]
     list_editable = ["position"]
@@ -60,7 +93,7 @@ class IndustryAdmin(TranslationAdmin):
 
 
 @admin.register(models.Park)
-class ParkAdmin(TranslationAdmin):
+class ParkAdmin(ContentAdmin):
     list_display = ["name", "kind", "is_featured", "position", "updated_at"]
     list_editable = ["position"]
     list_filter = ["kind", "is_featured", "industries"]
@@ -70,7 +103,7 @@ class ParkAdmin(TranslationAdmin):
 
 
 @admin.register(models.Enterprise)
-class EnterpriseAdmin(TranslationAdmin):
+class EnterpriseAdmin(ContentAdmin):
     list_display = ["name", "industry", "park", "distinction", "updated_at"]
     list_select_related = ["industry", "park"]
     list_filter = ["distinction", "industry", "park"]
@@ -79,7 +112,7 @@ class EnterpriseAdmin(TranslationAdmin):
 
 
 @admin.register(models.Project)
-class ProjectAdmin(TranslationAdmin):
+class ProjectAdmin(ContentAdmin):
     list_display = ["name", "status", "investment_yuan", "enterprise", "industry", "park", "is_featured"]
     list_select_related = ["enterprise", "industry", "park"]
     list_filter = ["status", "is_featured", "industry", "park"]
@@ -93,7 +126,7 @@ class PolicyMeasureInline(TranslationTabularInline):
 
 
 @admin.register(models.Policy)
-class PolicyAdmin(TranslationAdmin):
+class PolicyAdmin(ContentAdmin):
     list_display = ["title", "kind", "is_featured", "tax_split", "position", "updated_at"]
     list_editable = ["position"]
     list_filter = ["kind", "is_featured"]
@@ -101,7 +134,7 @@ class PolicyAdmin(TranslationAdmin):
     prepopulated_fields = {"slug": ["title"]}
     inlines = [PolicyMeasureInline]
 
-    @admin.display(description=_("tax split"))
+    @admin.display(description=_("tax split (introducing village or town : zone)"))
     def tax_split(self, policy: models.Policy) -> str:
         if not policy.shares_tax:
             return "—"
@@ -109,7 +142,7 @@ class PolicyAdmin(TranslationAdmin):
 
 
 @admin.register(models.Highlight)
-class HighlightAdmin(TranslationAdmin):
+class HighlightAdmin(ContentAdmin):
     list_display = ["title", "topic", "position", "updated_at"]
     list_editable = ["position"]
     list_filter = ["topic"]

@@ -11,11 +11,12 @@ from django.utils import timezone, translation
 from django.utils.text import capfirst
 from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext, pgettext_lazy
 
 from .. import outbox, services
 from ..models import Enquiry, EnquiryNote, OutgoingMail
 from ..spreadsheets import spreadsheet_safe
+from .history import HistoryInReadersLanguage
 
 CSV_COLUMNS = [
     ("reference", _("Reference")),
@@ -23,7 +24,7 @@ CSV_COLUMNS = [
     ("status", _("Status")),
     ("priority", _("Priority")),
     ("owner", _("Owner")),
-    ("name", _("Name")),
+    ("name", pgettext_lazy("person", "Name")),
     ("organisation", _("Organisation")),
     ("email", _("Email")),
     ("phone", _("Phone")),
@@ -106,7 +107,7 @@ class EnquiryNoteInline(admin.TabularInline):
 
 
 @admin.register(Enquiry)
-class EnquiryAdmin(admin.ModelAdmin):
+class EnquiryAdmin(HistoryInReadersLanguage, admin.ModelAdmin):
     list_display = [
         "reference",
         "received_at",
@@ -187,7 +188,10 @@ class EnquiryAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("priority"), ordering="priority")
     def priority_column(self, enquiry: Enquiry) -> str:
-        return f"{enquiry.priority_label} ({enquiry.priority})"
+        return pgettext("priority and its score", "%(label)s (%(score)s)") % {
+            "label": enquiry.priority_label,
+            "score": enquiry.priority,
+        }
 
     @admin.display(description=_("age"), ordering="received_at")
     def age(self, enquiry: Enquiry) -> str:
@@ -252,7 +256,10 @@ class EnquiryAdmin(admin.ModelAdmin):
             self.save_changes(request, changed, ["owner"])
         if changed:
             self.message_user(
-                request, _("%(count)d enquiries assigned to you.") % {"count": len(changed)}, messages.SUCCESS
+                request,
+                ngettext("%(count)d enquiry assigned to you.", "%(count)d enquiries assigned to you.", len(changed))
+                % {"count": len(changed)},
+                messages.SUCCESS,
             )
         if owned_by_others:
             self.message_user(
@@ -313,7 +320,10 @@ class EnquiryAdmin(admin.ModelAdmin):
         if changed:
             self.message_user(
                 request,
-                _("%(count)d enquiries set to “%(status)s”.") % {"count": len(changed), "status": label},
+                ngettext(
+                    "%(count)d enquiry set to “%(status)s”.", "%(count)d enquiries set to “%(status)s”.", len(changed)
+                )
+                % {"count": len(changed), "status": label},
                 messages.SUCCESS,
             )
         if unchanged := len(enquiries) - len(changed):

@@ -7,16 +7,28 @@ from django.db import models
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
-from ..units import Qualifier, Unit, growth, is_chinese, quantity
+from ..units import Qualifier, Unit, growth, quantity
 from ..uploads import SafeImageField
 
 
 class Content(models.Model):
-    """Fields every editable piece of content shares."""
+    """Fields every editable piece of content shares, with the editors' own two that the public never sees:
+    a note for editors, and a mark on what awaits the zone's confirmation."""
 
     position = models.PositiveSmallIntegerField(_("position"), default=0, help_text=_("Lower numbers come first."))
     updated_at = models.DateTimeField(_("last updated"), auto_now=True)
+    to_be_confirmed = models.BooleanField(
+        _("to be confirmed"),
+        default=False,
+        help_text=_("Something here awaits the zone's confirmation; the note for editors says what."),
+    )
+    editor_note = models.TextField(
+        _("note for editors"),
+        blank=True,
+        help_text=_("Remarks for editors, such as what to confirm with the zone. Never shown on the public site."),
+    )
 
     class Meta:
         abstract = True
@@ -63,6 +75,11 @@ class ZoneProfile(Content):
     def get_absolute_url(self) -> str:
         return reverse("promotion:about")
 
+    @property
+    def planned_area(self):
+        """ "27.05 km²" / "27.05平方公里"."""
+        return quantity(self.planned_area_km2, Unit.SQUARE_KILOMETRE)
+
 
 class KeyFigureQuerySet(models.QuerySet):
     def headline(self):
@@ -101,7 +118,11 @@ class KeyFigure(Measured, Content):
         _("year-on-year growth (%)"), max_digits=6, decimal_places=2, null=True, blank=True
     )
     category = models.CharField(_("category"), max_length=20, choices=Category)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(
+        _("note"),
+        blank=True,
+        help_text=_("Shown on the public site beside the figure; remarks for editors go in the note for editors."),
+    )
     source = models.CharField(
         _("source"),
         max_length=200,
@@ -156,12 +177,12 @@ class Milestone(Content):
 
     @property
     def when(self) -> str:
-        """ "March 2006" / "2006年3月"; "Early 1992" / "1992年年初"."""
+        """ "March 2006" / "2006年3月"; "Early 1992" / "1992年初" (from the note "年初" or "初")."""
         if self.month:
             return date_format(date(self.year, self.month, 1), "YEAR_MONTH_FORMAT")
-        if is_chinese():
-            return f"{self.year}年{self.when_note}"
-        return f"{self.when_note} {self.year}".strip()
+        return (
+            pgettext("a year with a note", "%(note)s %(year)s") % {"note": self.when_note, "year": self.year}
+        ).strip()
 
 
 class Honour(Content):
@@ -402,7 +423,12 @@ class Project(Content):
 
 
 class Policy(Content):
-    """An incentive or mechanism, told as an investor needs it."""
+    """An incentive or mechanism, told as an investor needs it.
+
+    A policy that shares tax (the 8:2 enclave-economy rule) shares it between local governments: the
+    village or town outside the zone that introduced the project (the account's "project owners") and the
+    zone. No part of it goes back to the investor.
+    """
 
     class Kind(models.TextChoices):
         INCENTIVE = "incentive", _("Incentive")
@@ -415,7 +441,15 @@ class Policy(Content):
     description = models.TextField(_("description"))
     eligibility = models.TextField(_("who qualifies"), blank=True)
     benefits = models.TextField(_("what they get"), blank=True)
-    owner_share_percent = models.PositiveSmallIntegerField(_("project owners' share of tax (%)"), null=True, blank=True)
+    owner_share_percent = models.PositiveSmallIntegerField(
+        _("introducing village's or town's share of tax (%)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The part of a project's tax revenue kept by the village or town outside the zone that introduced the "
+            "project. The split is between local governments; the investor receives no part of it."
+        ),
+    )
     zone_share_percent = models.PositiveSmallIntegerField(_("zone's share of tax (%)"), null=True, blank=True)
     is_featured = models.BooleanField(_("featured"), default=False)
 
@@ -450,7 +484,7 @@ class Policy(Content):
         return self.owner_share_percent is not None
 
     def split_tax(self, tax: Decimal) -> tuple[Decimal, Decimal]:
-        """The project owners' and the zone's parts of a project's tax, to the fen."""
+        """The introducing village's or town's part and the zone's part of a project's tax revenue, to the fen."""
         cent = Decimal("0.01")
         owner = (tax * self.owner_share_percent / 100).quantize(cent, rounding=ROUND_HALF_UP)
         return owner, tax - owner

@@ -9,6 +9,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from .content import Industry, Park
@@ -105,13 +106,13 @@ class Enquiry(models.Model):
     """What an investor asked, and where the promotion team stands with it."""
 
     class Status(models.TextChoices):
-        NEW = "new", _("New")
-        IN_PROGRESS = "in_progress", _("In progress")
-        AWAITING_INVESTOR = "awaiting_investor", _("Awaiting investor")
-        QUALIFIED = "qualified", _("Qualified")
-        LANDED = "landed", _("Landed")
-        NOT_PURSUED = "not_pursued", _("Not pursued")
-        SPAM = "spam", _("Spam")
+        NEW = "new", pgettext_lazy("enquiry status", "New")
+        IN_PROGRESS = "in_progress", pgettext_lazy("enquiry status", "In progress")
+        AWAITING_INVESTOR = "awaiting_investor", pgettext_lazy("enquiry status", "Awaiting investor")
+        QUALIFIED = "qualified", pgettext_lazy("enquiry status", "Qualified")
+        LANDED = "landed", pgettext_lazy("enquiry status", "Landed")
+        NOT_PURSUED = "not_pursued", pgettext_lazy("enquiry status", "Not pursued")
+        SPAM = "spam", pgettext_lazy("enquiry status", "Spam")
 
     CLOSED_STATUSES = (Status.LANDED, Status.NOT_PURSUED, Status.SPAM)
     # The written fields an investor fills in; staff may read but never change them.
@@ -135,7 +136,7 @@ class Enquiry(models.Model):
     received_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True, editable=False)
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, default="en")
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=200)
     organisation = models.CharField(_("organisation"), max_length=200)
     email = models.EmailField(_("email"), max_length=254)
     phone = models.CharField(_("phone"), max_length=40, blank=True)

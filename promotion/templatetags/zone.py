@@ -2,15 +2,17 @@ import json
 from decimal import Decimal
 from urllib.parse import urlsplit
 
+from babel.numbers import format_decimal
 from django import template
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import pgettext
 
 from .. import renditions
-from ..units import Unit, plain_number, quantity
+from ..units import Quantity, Unit, babel_locale, figure_quantity, figure_when, quantity, year_text
 
 register = template.Library()
 
@@ -23,8 +25,40 @@ def yuan(amount: Decimal) -> str:
 
 @register.filter
 def money(amount: Decimal | None) -> str:
-    """1000000.00 → "1,000,000"; 333333.33 stays "333,333.33"."""
-    return "" if amount in (None, "") else plain_number(amount)
+    """1000000.00 → "1,000,000"; 333333.33 stays "333,333.33" — grouped in both languages, as the
+    calculator's script (Intl.NumberFormat) rewrites it."""
+    if amount in (None, ""):
+        return ""
+    return format_decimal(
+        Decimal(amount),
+        locale=babel_locale(translation.get_language() or settings.LANGUAGE_CODE),
+        decimal_quantization=False,
+    )
+
+
+@register.simple_tag
+def figure_amount(figure) -> Quantity | None:
+    """A key figure's value, unit and qualifier as the reader's language writes them, with what it
+    counts: "180 industrial clusters" / "180个". Use as {% figure_amount figure as amount %}."""
+    return figure_quantity(figure)
+
+
+@register.filter(name="figure_when")
+def figure_when_filter(figure) -> str:
+    """When a figure holds, in brackets: "(2015)" / "（2015年）"; "" when the account does not say."""
+    return figure_when(figure)
+
+
+@register.filter
+def bracketed(text) -> str:
+    """A remark in brackets after the text it belongs to: " (2013–2015)" / "（2013—2015年）"."""
+    return pgettext("after a text", " (%(text)s)") % {"text": text} if text else ""
+
+
+@register.filter
+def when_bracketed(figure) -> str:
+    """When a figure holds, in brackets after it: " (2015)" / "（2015年）"."""
+    return bracketed(year_text(figure.year) if figure.year else figure.period)
 
 
 def page_path(context, language: str, home: bool = False) -> str:

@@ -103,7 +103,7 @@ def investor_stage(enquiry: Enquiry) -> dict:
 def privacy(request: HttpRequest) -> HttpResponse:
     context = {
         "retention_days": settings.ENQUIRY_RETENTION_DAYS,
-        "retention_years": round(settings.ENQUIRY_RETENTION_DAYS / 365, 1),
+        "retention_years": f"{settings.ENQUIRY_RETENTION_DAYS / 365:.1f}".removesuffix(".0"),
         "response_hours": settings.ENQUIRY_RESPONSE_HOURS,
     }
     return render(request, "promotion/privacy.html", context)
