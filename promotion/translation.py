@@ -68,3 +68,8 @@ class PolicyMeasureTranslation(TranslationOptions):
 @register(models.Highlight)
 class HighlightTranslation(TranslationOptions):
     fields = ("title", "body")
+
+
+@register(models.ReplySnippet)
+class ReplySnippetTranslation(TranslationOptions):
+    fields = ("title", "body")

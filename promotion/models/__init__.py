@@ -14,13 +14,14 @@ from .content import (
     Project,
     ZoneProfile,
 )
-from .enquiries import Enquiry, EnquiryNote, OutgoingMail
+from .enquiries import Enquiry, EnquiryMessage, EnquiryNote, OutgoingMail, ReplySnippet
 from .limits import RateLimitCounter
 
 __all__ = [
     "ChainStage",
     "Content",
     "Enquiry",
+    "EnquiryMessage",
     "EnquiryNote",
     "Enterprise",
     "Highlight",
@@ -35,5 +36,6 @@ __all__ = [
     "PolicyMeasure",
     "Project",
     "RateLimitCounter",
+    "ReplySnippet",
     "ZoneProfile",
 ]

@@ -4,7 +4,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -171,9 +171,17 @@ class Enquiry(models.Model):
     )
     priority = models.PositiveSmallIntegerField(_("priority"), default=0, db_index=True, editable=False)
     reply_due_at = models.DateTimeField(_("reply due"), null=True, editable=False, db_index=True)
+    first_reply_at = models.DateTimeField(_("first replied"), null=True, blank=True, editable=False, db_index=True)
     follow_up_on = models.DateField(_("follow up on"), null=True, blank=True, db_index=True)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
+    rating = models.PositiveSmallIntegerField(
+        _("rating"), null=True, blank=True, editable=False, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    rating_comment = models.TextField(_("comment on the service"), max_length=2000, blank=True, editable=False)
+    rated_at = models.DateTimeField(_("rated"), null=True, blank=True, editable=False)
+    rating_followed_up_at = models.DateTimeField(_("low rating followed up"), null=True, blank=True, editable=False)
+    rating_follow_up_note = models.TextField(_("how the low rating was followed up"), blank=True)
     # In the status link; empty once the enquiry is anonymised.
     status_key = models.CharField(_("status link"), max_length=32, blank=True, default=new_status_key, editable=False)
 
@@ -188,6 +196,12 @@ class Enquiry(models.Model):
             models.Index(fields=["status", "reply_due_at"], name="promotion_enquiry_overdue"),
             models.Index(fields=["country", "-received_at"], name="promotion_enquiry_country"),
             models.Index(fields=["language", "-received_at"], name="promotion_enquiry_language"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),
+                name="%(app_label)s_%(class)s_rating_1_to_5",
+            )
         ]
 
     def __str__(self) -> str:
@@ -243,6 +257,61 @@ class EnquiryNote(models.Model):
         return self.text[:60]
 
 
+class EnquiryMessage(models.Model):
+    """One message of an enquiry's conversation: a staff reply sent to the investor, or the
+    investor's answer on their private page. Internal notes are EnquiryNote, never shown there."""
+
+    class Direction(models.TextChoices):
+        REPLY = "reply", _("Reply from the zone")
+        ANSWER = "answer", _("Answer from the investor")
+
+    enquiry = models.ForeignKey(Enquiry, verbose_name=_("enquiry"), on_delete=models.CASCADE, related_name="thread")
+    direction = models.CharField(_("from"), max_length=10, choices=Direction)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("officer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    body = models.TextField(_("message"), max_length=10000)
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    created_at = models.DateTimeField(_("sent"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("conversation")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(direction="answer", author__isnull=True)
+                | models.Q(direction="reply", author__isnull=False),
+                name="%(app_label)s_%(class)s_reply_has_an_author",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.body[:60]
+
+
+class ReplySnippet(models.Model):
+    """A paragraph the zone reuses in replies (a policy in brief, with a link to its page), in both languages."""
+
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), max_length=5000)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("reply snippet")
+        verbose_name_plural = _("reply snippets")
+        ordering = ["position", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class OutgoingMail(models.Model):
     """A mail written to the database before it is sent, so a failing server loses nothing."""
 
@@ -251,6 +320,9 @@ class OutgoingMail(models.Model):
         NOTIFICATION = "notification", _("Notification to the promotion team")
         REMINDER = "reminder", _("Reminder to an owner")
         STATUS_LINK = "status_link", _("New status link to the investor")
+        REPLY = "reply", _("Reply to the investor")
+        ANSWER = "answer", _("The investor's answer, to the owner")
+        LOW_RATING = "low_rating", _("Low rating, to the team")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind)
     enquiry = models.ForeignKey(
@@ -263,6 +335,7 @@ class OutgoingMail(models.Model):
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True, db_index=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
+    reply_to = models.TextField(_("reply to"), blank=True, help_text=_("One address per line."))
 
     class Meta:
         verbose_name = _("outgoing mail")
