@@ -54,7 +54,7 @@ def test_investor_enquires_from_a_park_and_an_officer_handles_it(page, live_zone
     row.locator("input.action-select").check()
     page.locator("select[name=action]").select_option("assign_to_me")
     page.get_by_role("button", name="Go").click()
-    page.get_by_text("1 enquiries assigned to you.").wait_for()
+    page.get_by_text("1 enquiry assigned to you.").wait_for()
     enquiry.refresh_from_db()
     assert enquiry.owner == officer
 
