@@ -9,6 +9,10 @@ renders afresh from then on. Code that changes content without signals — `Quer
 A page's cache key holds only the query parameters its view reads; any other parameter is
 dropped before the view sees the request, so `?x=1`, `?x=2`, … serve one cached copy.
 Browsers get an ETag and Last-Modified and may keep a page for a minute.
+
+Pages built from the enquiries (the service record) are keyed by a second version as well,
+moved whenever an Enquiry or EnquiryMessage is saved or deleted, so that enquiry traffic
+never throws away the content pages.
 """
 
 import hashlib
@@ -26,18 +30,27 @@ from django.utils.translation import get_language
 from .models import ChainStage, Content, PolicyMeasure
 
 VERSION_KEY = "promotion:content-version"
+ENQUIRY_VERSION_KEY = "promotion:enquiry-version"
 # Rows that belong to a content object and are shown with it.
 CONTENT_PARTS = (ChainStage, PolicyMeasure)
 MAX_PARAMETER_LENGTH = 100
 
 
-def content_version() -> float:
-    version = cache.get(VERSION_KEY)
+def _version(key: str) -> float:
+    version = cache.get(key)
     if version is None:
         version = time.time()
-        cache.add(VERSION_KEY, version, None)
-        version = cache.get(VERSION_KEY, version)
+        cache.add(key, version, None)
+        version = cache.get(key, version)
     return version
+
+
+def content_version() -> float:
+    return _version(VERSION_KEY)
+
+
+def enquiry_version() -> float:
+    return _version(ENQUIRY_VERSION_KEY)
 
 
 def bump_content_version(**kwargs) -> None:
@@ -49,6 +62,16 @@ def bump_content_version(**kwargs) -> None:
 
 def set_new_version() -> None:
     cache.set(VERSION_KEY, time.time(), None)
+
+
+def bump_enquiry_version(**kwargs) -> None:
+    """Make the pages built from enquiries stale, as bump_content_version() does for content."""
+    set_new_enquiry_version()
+    transaction.on_commit(set_new_enquiry_version)
+
+
+def set_new_enquiry_version() -> None:
+    cache.set(ENQUIRY_VERSION_KEY, time.time(), None)
 
 
 def is_content_model(model) -> bool:
@@ -67,11 +90,12 @@ def known_parameters(query: QueryDict, names: tuple[str, ...]) -> QueryDict:
     return kept
 
 
-def public_page(view=None, *, params: tuple[str, ...] = ()):
+def public_page(view=None, *, params: tuple[str, ...] = (), enquiries: bool = False):
     """Cache a public GET view's 200 responses per host, language, path and the query
-    parameters named in `params`, and answer conditional GETs."""
+    parameters named in `params`, and answer conditional GETs. With `enquiries`, the page is
+    built from enquiries too and is also thrown away when they change."""
     if view is None:
-        return lambda view: public_page(view, params=params)
+        return lambda view: public_page(view, params=params, enquiries=enquiries)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -81,9 +105,10 @@ def public_page(view=None, *, params: tuple[str, ...] = ()):
         request.META["QUERY_STRING"] = request.GET.urlencode()
         if settings.PAGE_CACHE_SECONDS <= 0:
             return view(request, *args, **kwargs)
-        version = content_version()
+        versions = [content_version(), *([enquiry_version()] if enquiries else [])]
+        version = max(versions)
         digest = hashlib.sha256(f"{request.get_host()}|{get_language()}|{request.get_full_path()}".encode()).hexdigest()
-        key = f"promotion:page:{version}:{digest}"
+        key = f"promotion:page:{':'.join(map(str, versions))}:{digest}"
         cached = cache.get(key)
         if cached is None:
             response = view(request, *args, **kwargs)

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.core.checks import Tags, Warning, register
 
+from . import workdays
+
 PER_PROCESS_BACKENDS = {
     "django.core.cache.backends.locmem.LocMemCache",
     "django.core.cache.backends.dummy.DummyCache",
@@ -22,4 +24,23 @@ def cache_shared_by_workers(app_configs, **kwargs) -> list[Warning]:
         )
         for alias, config in settings.CACHES.items()
         if config["BACKEND"] in PER_PROCESS_BACKENDS
+    ]
+
+
+@register()
+def holiday_calendar_is_known(app_configs, **kwargs) -> list[Warning]:
+    """Reply due dates count working days by China's official calendar, which the chinesecalendar
+    package knows a year at a time; in a year it does not know, they count Monday to Friday."""
+    years = workdays.unknown_years()
+    if not years:
+        return []
+    listed = ", ".join(str(year) for year in years)
+    return [
+        Warning(
+            f"The chinesecalendar package has no official holidays for {listed}: reply due dates in "
+            f"{listed} count Monday to Friday as working days, ignoring public holidays and make-up working days.",
+            hint="Upgrade chinesecalendar in requirements.txt once a release carries the State Council's "
+            "holiday notice for that year (usually published in November of the year before).",
+            id="promotion.W002",
+        )
     ]

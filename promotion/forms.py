@@ -3,12 +3,14 @@ from decimal import Decimal, InvalidOperation
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Field, Layout, Submit
 from django import forms
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from . import spam
-from .models import Enquiry, Industry, Park
+from .models import Enquiry, Industry, Park, ReplySnippet
+from .services import REPLY_STATUSES
 
 phone_validator = RegexValidator(
     r"^\+?[0-9 ()\-.]{5,30}$",
@@ -149,3 +151,149 @@ class TaxShareForm(forms.Form):
         if amount > self.MAX_TAX:
             raise forms.ValidationError(_("Enter an amount of at most 1,000,000,000,000 yuan."))
         return amount.quantize(Decimal("0.01"))
+
+
+# --- The conversation on an enquiry (the status page and the enquiry's admin page) -------------
+
+
+class EnquiryAnswerForm(forms.Form):
+    """The investor's answer on the private page of their enquiry (promotion:enquiry-status), with
+    the enquiry form's defences: a field people never see, and a clock that is sent once."""
+
+    body = forms.CharField(
+        label=_("Your answer"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6, "maxlength": 5000}),
+        help_text=_(
+            "Up to 5,000 characters. Files cannot be attached here: if you have documents for us, "
+            "say so and the officer will tell you how to send them."
+        ),
+        error_messages={"required": _("Please write your answer before sending it.")},
+    )
+    website = forms.CharField(required=False, label=_("Leave this field empty"), max_length=200)
+    started = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "answer")
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("started", spam.form_started_token())
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            "body",
+            Field("website", wrapper_class="enquiry-trap", tabindex="-1", autocomplete="off"),
+            "started",
+            Submit("send", _("Send answer"), css_class="btn-enquire"),
+        )
+
+    def clean_started(self) -> spam.Clock | None:
+        return spam.read_clock(self.cleaned_data["started"])
+
+    def clean(self):
+        """A form open too long comes back with what was typed and a new clock, as the enquiry form does."""
+        cleaned_data = super().clean()
+        clock = cleaned_data.get("started")
+        if clock is not None and spam.is_out_of_date(clock):
+            self.add_error(
+                "started",
+                forms.ValidationError(
+                    _(
+                        "This page was open for a long time, so for your security your answer was not sent yet. "
+                        "What you typed is still here: please check it and press “Send answer” again."
+                    ),
+                    code="out_of_date",
+                ),
+            )
+            self.data = self.data.copy()
+            self.data[self.add_prefix("started")] = spam.restarted_token()
+        return cleaned_data
+
+
+RATING_CHOICES = [
+    (5, _("5 – Very satisfied")),
+    (4, _("4 – Satisfied")),
+    (3, _("3 – Fairly satisfied")),
+    (2, _("2 – Dissatisfied")),
+    (1, _("1 – Very dissatisfied")),
+]
+
+
+class EnquiryRatingForm(forms.Form):
+    """The investor's rating of the service, once, on the private page of a concluded enquiry."""
+
+    rating = forms.TypedChoiceField(
+        label=_("How satisfied are you with our service?"),
+        choices=RATING_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose a rating from 1 to 5."),
+            "invalid_choice": _("Choose a rating from 1 to 5."),
+        },
+    )
+    comment = forms.CharField(
+        label=_("Would you like to tell us more? (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": 2000}),
+        help_text=_("Up to 2,000 characters."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "rating")
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout("rating", "comment", Submit("send", _("Send rating"), css_class="btn-enquire"))
+
+
+class EnquiryReplyForm(forms.Form):
+    """An officer's reply to the investor, on the enquiry's admin page (EnquiryAdmin.reply_view):
+    written in the enquiry's language unless the officer chooses another, and started from a snippet
+    if they like."""
+
+    snippet = forms.ModelChoiceField(
+        label=_("Snippet"),
+        queryset=ReplySnippet.objects.all(),
+        required=False,
+        empty_label=_("Choose a snippet"),
+        help_text=_("“Insert snippet” adds its text, in the language of the reply, to the end of the message."),
+    )
+    body = forms.CharField(
+        label=_("Text of the reply"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 12, "cols": 80, "maxlength": 10000}),
+        help_text=_(
+            "Write the message only: the mail adds the greeting, the reference, the private link to the enquiry "
+            "and your name."
+        ),
+        error_messages={"required": _("Write the reply before previewing or sending it.")},
+    )
+    language = forms.ChoiceField(label=_("Language of the reply"), choices=settings.LANGUAGES)
+    status = forms.ChoiceField(label=_("Status after sending"))
+
+    def __init__(self, *args, enquiry: Enquiry, **kwargs):
+        kwargs.setdefault("prefix", "reply")
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [(status.value, status.label) for status in REPLY_STATUSES]
+        self.initial.setdefault("language", enquiry.language)
+        self.initial.setdefault("status", REPLY_STATUSES[0])
+        self.fields["language"].help_text = _("The investor wrote in %(language)s.") % {
+            "language": enquiry.get_language_display()
+        }
+
+
+class RatingFollowUpForm(forms.Form):
+    """How an officer followed up a low rating, on the enquiry's admin page."""
+
+    note = forms.CharField(
+        label=_("How was the low rating followed up?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 80, "maxlength": 2000}),
+        error_messages={"required": _("Say how the rating was followed up.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "follow-up")
+        super().__init__(*args, **kwargs)

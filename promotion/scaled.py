@@ -377,7 +377,7 @@ class Builder:
         span = ENQUIRY_YEARS * 365 * 24 * 3600
         # Oldest first, so that ids (and references) grow with time as they do on the site.
         ages = sorted((timedelta(seconds=self.rng.uniform(60, span)) for _ in range(missing)), reverse=True)
-        response = timedelta(hours=settings.ENQUIRY_RESPONSE_HOURS)
+        response = timedelta(days=settings.ENQUIRY_REPLY_WORKING_DAYS)  # near enough for synthetic data
         retention = timedelta(days=settings.ENQUIRY_RETENTION_DAYS)
         bands, timelines = InvestmentBand.values, Timeline.values
         heard = [*HeardFrom.values, ""]

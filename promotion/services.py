@@ -2,7 +2,6 @@
 
 import logging
 from collections import defaultdict
-from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -12,10 +11,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext_noop
 
-from . import outbox, ratelimit, spam
-from .models import Enquiry, EnquiryNote, OutgoingMail
-from .models.enquiries import new_status_key
+from . import history, outbox, ratelimit, spam, workdays
+from .models import Enquiry, EnquiryMessage, EnquiryNote, OutgoingMail
+from .models.enquiries import LOW_RATING, new_status_key
 
 logger = logging.getLogger(__name__)
 
@@ -104,7 +104,7 @@ def submit_enquiry(
     now = timezone.now()
     enquiry.received_at = now
     enquiry.consent_at = now
-    enquiry.reply_due_at = now + timedelta(hours=settings.ENQUIRY_RESPONSE_HOURS)
+    enquiry.reply_due_at = workdays.reply_due(now, settings.ENQUIRY_REPLY_WORKING_DAYS)
     enquiry.priority = enquiry.compute_priority()
     mails = []
     with transaction.atomic():
@@ -131,10 +131,13 @@ def queue_enquiry_mails(enquiry: Enquiry) -> list[OutgoingMail]:
         "enquiry": enquiry,
         "status_url": status_url(enquiry),
         "admin_url": settings.SITE_URL + enquiry.get_absolute_url(),
-        "response_hours": settings.ENQUIRY_RESPONSE_HOURS,
     }
     subject, body = render_mail("enquiry_acknowledgement", context, enquiry.language)
-    mails = [outbox.queue(OutgoingMail.Kind.ACKNOWLEDGEMENT, [enquiry.email], subject, body, enquiry)]
+    mails = [
+        outbox.queue(
+            OutgoingMail.Kind.ACKNOWLEDGEMENT, [enquiry.email], subject, body, enquiry, reply_to=owner_or_team(enquiry)
+        )
+    ]
     recipients = team_recipients()
     if recipients:
         subject, body = render_mail("enquiry_notification", context, settings.LANGUAGE_CODE)
@@ -152,7 +155,9 @@ def renew_status_link(enquiry: Enquiry) -> OutgoingMail:
         enquiry.save(update_fields=["status_key", "updated_at"])
         context = {"enquiry": enquiry, "status_url": status_url(enquiry)}
         subject, body = render_mail("status_link", context, enquiry.language)
-        return outbox.queue(OutgoingMail.Kind.STATUS_LINK, [enquiry.email], subject, body, enquiry)
+        return outbox.queue(
+            OutgoingMail.Kind.STATUS_LINK, [enquiry.email], subject, body, enquiry, reply_to=owner_or_team(enquiry)
+        )
 
 
 def remind_owners(now=None) -> int:
@@ -186,9 +191,9 @@ def remind_owners(now=None) -> int:
 
 def anonymise_old_enquiries(days: int | None = None, now=None) -> int:
     """Remove what identifies an investor from enquiries older than the retention period:
-    their details, message, notes and mails, and the key of their status link (whose page then
-    says only that the enquiry is closed). Country, industry, park, size and dates stay,
-    for the zone's statistics."""
+    their details, message, notes, conversation, comment on the service and mails, and the key of
+    their status link (whose page then says only that the enquiry is closed). Country, industry,
+    park, size, dates and the rating itself stay, for the zone's statistics."""
     days = settings.ENQUIRY_RETENTION_DAYS if days is None else days
     now = now or timezone.now()
     old = Enquiry.objects.older_than(days, now).filter(anonymised_at=None)
@@ -202,8 +207,195 @@ def anonymise_old_enquiries(days: int | None = None, now=None) -> int:
             message=ANONYMISED,
             ip_address=None,
             status_key="",
+            rating_comment="",
+            rating_follow_up_note="",
             anonymised_at=now,
         )
         EnquiryNote.objects.filter(enquiry__anonymised_at=now).update(text=ANONYMISED)
+        EnquiryMessage.objects.filter(enquiry__anonymised_at=now).update(body=ANONYMISED)
         OutgoingMail.objects.filter(enquiry__anonymised_at=now).delete()
     return count
+
+
+# --- The conversation: replies, the investor's answers, the rating -----------------------
+
+ANSWER_SCOPE = "enquiry-answer"
+ANSWER_INVALID_SCOPE = "enquiry-answer-invalid"
+# The statuses an officer may leave an enquiry in when replying; the first is the default.
+REPLY_STATUSES = (
+    Enquiry.Status.AWAITING_INVESTOR,
+    Enquiry.Status.IN_PROGRESS,
+    Enquiry.Status.QUALIFIED,
+    Enquiry.Status.LANDED,
+    Enquiry.Status.NOT_PURSUED,
+)
+# A concluded enquiry invites the investor to rate the service, and takes no more answers.
+CONCLUDED_STATUSES = (Enquiry.Status.LANDED, Enquiry.Status.NOT_PURSUED)
+
+
+class EnquiryClosed(Exception):
+    """The enquiry takes no such message: it is anonymised, or (for the investor's answers) concluded."""
+
+
+def owner_or_team(enquiry: Enquiry) -> list[str]:
+    """Who answers for an enquiry: its owner, else the promotion team. The Reply-To of every mail
+    to the investor, and where the investor's answers are sent."""
+    owner = enquiry.owner
+    if owner is not None and owner.is_active and owner.email:
+        return [owner.email]
+    return team_recipients()
+
+
+def officer_name(user) -> str:
+    """How an officer signs a reply: their full name; nothing when the account has none (a
+    login name is not for investors)."""
+    return user.get_full_name() if user is not None else ""
+
+
+def snippet_text(snippet, language: str) -> str:
+    """A reply snippet's text in a language (in English where it has no translation yet)."""
+    with translation.override(language):
+        return snippet.body
+
+
+def reply_mail(enquiry: Enquiry, body: str, author, language: str) -> tuple[str, str]:
+    """Subject and body of a reply exactly as the investor receives it; the admin previews this."""
+    context = {"enquiry": enquiry, "message": body, "officer": officer_name(author), "status_url": status_url(enquiry)}
+    return render_mail("enquiry_reply", context, language)
+
+
+def send_reply(
+    enquiry: Enquiry, *, author, body: str, language: str, status: str = Enquiry.Status.AWAITING_INVESTOR
+) -> tuple[EnquiryMessage, bool]:
+    """An officer's reply: joins the thread, records the first reply's time, leaves the enquiry
+    in `status`, goes in the enquiry's history, and is queued to the investor (Reply-To: owner
+    or team), all in one transaction; then it is sent. The message, and whether the mail server
+    took the mail (if not, send_pending_mail retries it). EnquiryClosed for an anonymised enquiry."""
+    now = timezone.now()
+    with transaction.atomic():
+        enquiry = Enquiry.objects.select_for_update(of=("self",)).select_related("owner").get(pk=enquiry.pk)
+        if enquiry.anonymised_at is not None:
+            raise EnquiryClosed
+        message = EnquiryMessage(
+            enquiry=enquiry,
+            direction=EnquiryMessage.Direction.REPLY,
+            author=author,
+            body=body,
+            language=language,
+            created_at=now,
+        )
+        message.full_clean()
+        message.save()
+        changed = ["updated_at"]
+        if enquiry.first_reply_at is None:
+            enquiry.first_reply_at = now
+            changed.append("first_reply_at")
+        if enquiry.status != status:
+            enquiry.status = status
+            changed.append("status")
+        enquiry.save(update_fields=changed)
+        if fields := [name for name in changed if name != "updated_at"]:
+            history.record_change(enquiry, author, fields, gettext_noop("Replied to the investor."))
+        subject, text = reply_mail(enquiry, body, author, language)
+        mail = outbox.queue(
+            OutgoingMail.Kind.REPLY, [enquiry.email], subject, text, enquiry, reply_to=owner_or_team(enquiry)
+        )
+    return message, outbox.deliver(mail)
+
+
+def takes_answers(enquiry: Enquiry) -> bool:
+    return enquiry.anonymised_at is None and enquiry.status not in CONCLUDED_STATUSES
+
+
+def takes_rating(enquiry: Enquiry) -> bool:
+    return enquiry.anonymised_at is None and enquiry.status in CONCLUDED_STATUSES and enquiry.rated_at is None
+
+
+def record_answer(enquiry: Enquiry, body: str, *, language: str, sender: str, form_nonce: str) -> EnquiryMessage | None:
+    """The investor's answer from their private page: stored in the thread and mailed to the
+    owner (or the team), in one transaction; then sent. An enquiry awaiting the investor is in
+    progress again (a new one stays new, so that it still counts as unanswered; a quarantined
+    one stays quarantined, silently, and no one is told).
+
+    The answer uses one of the `sender` address's ENQUIRY_RATE_LIMIT, in a scope of its own
+    (AllowanceUsedUp when none is left), and spends the form's clock: a form sent before stores
+    nothing and returns None. EnquiryClosed for an anonymised or concluded enquiry."""
+    mails = []
+    with transaction.atomic():
+        if not ratelimit.take(ANSWER_SCOPE, sender, settings.ENQUIRY_RATE_LIMIT):
+            raise AllowanceUsedUp
+        enquiry = Enquiry.objects.select_for_update(of=("self",)).select_related("owner").get(pk=enquiry.pk)
+        if not takes_answers(enquiry):
+            raise EnquiryClosed
+        if not form_nonce or not spam.spend(form_nonce):
+            return None
+        message = EnquiryMessage(
+            enquiry=enquiry, direction=EnquiryMessage.Direction.ANSWER, body=body, language=language
+        )
+        message.full_clean()
+        message.save()
+        if enquiry.status != Enquiry.Status.SPAM:
+            changed = ["updated_at"]
+            if enquiry.status == Enquiry.Status.AWAITING_INVESTOR:
+                enquiry.status = Enquiry.Status.IN_PROGRESS
+                changed.append("status")
+            enquiry.save(update_fields=changed)
+            if "status" in changed:
+                history.record_change(enquiry, None, ["status"], gettext_noop("The investor answered."))
+            recipients = owner_or_team(enquiry)
+            if recipients:
+                context = {
+                    "enquiry": enquiry,
+                    "answer": message.body,
+                    "admin_url": f"{settings.SITE_URL}{enquiry.get_absolute_url()}#conversation",
+                }
+                subject, text = render_mail("enquiry_answer", context, settings.LANGUAGE_CODE)
+                mails.append(outbox.queue(OutgoingMail.Kind.ANSWER, recipients, subject, text, enquiry))
+            else:
+                logger.error("No one to tell of the answer on enquiry %s: set ENQUIRY_NOTIFY_EMAILS", enquiry.reference)
+    outbox.deliver_all(mails)
+    return message
+
+
+def rate_enquiry(enquiry: Enquiry, rating: int, comment: str = "") -> bool:
+    """The investor's rating of the service (1 to 5, with a comment), once, on a concluded
+    enquiry. A rating of LOW_RATING or less is mailed to the team and the owner in the same
+    transaction; then sent. False, and nothing stored, when the enquiry takes no rating (any more)."""
+    now = timezone.now()
+    mails = []
+    with transaction.atomic():
+        rated = Enquiry.objects.filter(
+            pk=enquiry.pk, rated_at=None, anonymised_at=None, status__in=CONCLUDED_STATUSES
+        ).update(rating=rating, rating_comment=comment, rated_at=now, updated_at=now)
+        if not rated:
+            return False
+        if rating <= LOW_RATING:
+            enquiry = Enquiry.objects.select_related("owner").get(pk=enquiry.pk)
+            recipients = team_recipients()
+            if enquiry.owner and enquiry.owner.is_active and enquiry.owner.email not in ("", *recipients):
+                recipients.append(enquiry.owner.email)
+            if recipients:
+                context = {
+                    "enquiry": enquiry,
+                    "owner": (enquiry.owner.get_full_name() or enquiry.owner.get_username()) if enquiry.owner else "",
+                    "admin_url": f"{settings.SITE_URL}{enquiry.get_absolute_url()}#rating",
+                }
+                subject, text = render_mail("low_rating", context, settings.LANGUAGE_CODE)
+                mails.append(outbox.queue(OutgoingMail.Kind.LOW_RATING, recipients, subject, text, enquiry))
+            else:
+                logger.error("No one to tell of the low rating of %s: set ENQUIRY_NOTIFY_EMAILS", enquiry.reference)
+    outbox.deliver_all(mails)
+    return True
+
+
+def follow_up_low_rating(enquiry: Enquiry, note: str, officer) -> bool:
+    """An officer's record of how a low rating was followed up, with its history entry; the
+    enquiry leaves the admin index's list. False, and nothing changed, when the rating is not low
+    or was followed up already."""
+    now = timezone.now()
+    with transaction.atomic():
+        low = Enquiry.objects.filter(pk=enquiry.pk, rating__lte=LOW_RATING, rating_followed_up_at=None)
+        followed_up = low.update(rating_followed_up_at=now, rating_follow_up_note=note, updated_at=now)
+        if followed_up:
+            history.record_change(enquiry, officer, ["rating_followed_up_at", "rating_follow_up_note"])
+    return bool(followed_up)

@@ -1,7 +1,8 @@
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from .caching import bump_content_version, is_content_model
+from .caching import bump_content_version, bump_enquiry_version, is_content_model
+from .models import Enquiry, EnquiryMessage
 from .renditions import make_renditions
 
 
@@ -12,6 +13,15 @@ def content_changed(sender, **kwargs) -> None:
     """Any change to content (a park's industries included) makes every cached page stale."""
     if is_content_model(sender):
         bump_content_version()
+
+
+@receiver(post_save, sender=Enquiry)
+@receiver(post_delete, sender=Enquiry)
+@receiver(post_save, sender=EnquiryMessage)
+@receiver(post_delete, sender=EnquiryMessage)
+def enquiries_changed(sender, **kwargs) -> None:
+    """A new enquiry, a reply, a rating or a removal makes the pages built from enquiries stale."""
+    bump_enquiry_version()
 
 
 @receiver(pre_save)

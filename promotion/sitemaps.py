@@ -29,6 +29,7 @@ class PageSitemap(BilingualSitemap):
             "promotion:innovation",
             "promotion:open-data",
             "promotion:enquiry",
+            "promotion:service-record",
             "promotion:privacy",
         ]
 

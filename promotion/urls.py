@@ -23,6 +23,7 @@ urlpatterns = [
     path("enquiry/sent/<str:token>/", views.enquiry_sent, name="enquiry-sent"),
     path("enquiry/status/<str:token>/", views.enquiry_status, name="enquiry-status"),
     path("privacy/", views.privacy, name="privacy"),
+    path("service/", views.service_record, name="service-record"),
     path("search/", views.search_page, name="search"),
     path("open-data/", views.open_data, name="open-data"),
     path("open-data/key-figures.csv", views.key_figures_csv, name="key-figures-csv"),

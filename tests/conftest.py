@@ -122,8 +122,8 @@ def live_zone(live_server, settings, transactional_db, zone_media):
     call_command("loaddata", "zone", verbosity=0)
     # A transactional test empties the database after it; put back the staff groups the
     # data migration made, in case the previous test's flush outran their restore.
-    staff_groups = importlib.import_module("promotion.migrations.0003_staff_groups")
-    staff_groups.create_groups(django_apps, None)
+    importlib.import_module("promotion.migrations.0003_staff_groups").create_groups(django_apps, None)
+    importlib.import_module("promotion.migrations.0012_conversation_permissions").grant(django_apps, None)
     settings.ENQUIRY_MIN_SECONDS = 0
     settings.ENQUIRY_NOTIFY_EMAILS = ["promotion@zone.example.cn"]
     cache.clear()

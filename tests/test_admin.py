@@ -9,7 +9,7 @@ from promotion.models import KeyFigure
 
 pytestmark = pytest.mark.django_db
 
-ENQUIRY_MODELS = {"Enquiry", "EnquiryNote", "OutgoingMail"}
+ENQUIRY_MODELS = {"Enquiry", "EnquiryNote", "OutgoingMail", "ReplySnippet"}
 CONTENT_MODELS = [
     model
     for model in apps.get_app_config("promotion").get_models()

@@ -1,12 +1,13 @@
 import re
-from datetime import timedelta
 from http import HTTPStatus
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import dateformat, timezone
 
+from promotion import workdays
 from promotion.models import Enquiry, EnquiryNote, OutgoingMail
 from promotion.services import status_token
 from promotion.spam import form_started_token
@@ -60,13 +61,15 @@ def test_a_valid_enquiry_is_stored_acknowledged_and_notified(client):
     assert enquiry.park.slug == "electronics-park"
     assert enquiry.language == "en"
     assert enquiry.consent_at is not None
-    assert enquiry.reply_due_at - enquiry.received_at == timedelta(hours=48)
+    assert enquiry.reply_due_at == workdays.reply_due(enquiry.received_at, 2)
     assert "What happens next" in page.content.decode()
 
     acknowledgement, notification = sorted(mail.outbox, key=lambda m: m.to != ["li.wei@example.com"])
     assert acknowledgement.to == ["li.wei@example.com"]
     assert reference in acknowledgement.subject and reference in acknowledgement.body
     assert "https://zone.example.cn/en/enquiry/status/" in acknowledgement.body
+    due = dateformat.format(timezone.localtime(enquiry.reply_due_at, workdays.ZONE), "j F Y")
+    assert f"reply by {due} (Beijing time)" in acknowledgement.body
     assert notification.to == ["promotion@zone.example.cn"]
     assert reference in notification.subject and reference in notification.body
     assert OutgoingMail.objects.filter(enquiry=enquiry, sent_at__isnull=False).count() == 2

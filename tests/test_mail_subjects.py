@@ -62,8 +62,8 @@ def test_the_reminders_carry_the_text_as_typed(django_user_model):
     owner = django_user_model.objects.create_user(
         "obrien", "obrien@zone.example.cn", "pw", first_name="Seán", last_name="O'Brien & <Co>", is_staff=True
     )
-    make_enquiry(owner=owner, organisation=ORGANISATION, received_at=days_ago(3))
-    make_enquiry(organisation='Nobody\'s "Own" <Co> & Partners', received_at=days_ago(4))
+    make_enquiry(owner=owner, organisation=ORGANISATION, received_at=days_ago(30))
+    make_enquiry(organisation='Nobody\'s "Own" <Co> & Partners', received_at=days_ago(31))
     mail.outbox.clear()
 
     services.remind_owners()

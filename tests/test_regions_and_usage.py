@@ -115,7 +115,8 @@ def test_the_admin_list_and_filter_name_the_regions(staff_client, language):
     names = dict(FIRST[language])
     assert f'<td class="field-country">{names["TW"]}</td>' in body
     assert f'<td class="field-country">{names["HK"]}</td>' in body
-    assert re.findall(r'<a href="\?country__exact=(\w+)">(.*?)</a>', body)[:4] == FIRST[language]
+    # The filter lists the countries that occur, China's regions in the order of the form.
+    assert re.findall(r'<a href="\?country=(\w+)">(.*?)</a>', body) == [("HK", names["HK"]), ("TW", names["TW"])]
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
@@ -161,9 +162,8 @@ def test_a_persons_name_is_labelled_xingming(client, chinese_staff):
     enquiry = make_enquiry()
     change = chinese_staff.get(reverse("admin:promotion_enquiry_change", args=[enquiry.pk])).content.decode()
     assert re.search(r"<label>姓名[:：]</label>", change)
-    changelist = chinese_staff.get(CHANGELIST).content.decode()
-    assert re.search(r'class="sortable column-name">\s*<div class="text"><a [^>]*>姓名</a>', changelist)
-    assert "名称" not in changelist
+    export = chinese_staff.post(CHANGELIST, {"action": "export_csv", "_selected_action": [enquiry.pk]})
+    assert "姓名" in export.content.decode("utf-8-sig").splitlines()[0].split(",")
 
 
 def test_statuses_read_as_a_government_service_desk_writes_them(chinese_staff):
@@ -173,7 +173,8 @@ def test_statuses_read_as_a_government_service_desk_writes_them(chinese_staff):
     make_enquiry()
     body = chinese_staff.get(CHANGELIST).content.decode()
     assert '<td class="field-status">待受理</td>' in body
-    assert re.search(r"column-received_at[^>]*>(?:(?!</th>).)*<a [^>]*>受理时间</a>", body, re.S)
+    change = chinese_staff.get(reverse("admin:promotion_enquiry_change", args=[Enquiry.objects.get().pk]))
+    assert re.search(r"<label[^>]*>受理时间[:：]</label>", change.content.decode())
 
 
 def test_the_csv_export_reads_in_chinese(chinese_staff):

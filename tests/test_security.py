@@ -2,6 +2,7 @@
 
 import io
 import os
+import re
 import subprocess
 import sys
 from http import HTTPStatus
@@ -13,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import clear_url_caches, reverse
 from PIL import Image
 
+from promotion import workdays
 from promotion.models import Park
 
 from .html import parse
@@ -77,15 +79,13 @@ def test_no_public_page_has_an_inline_script(client):
 def test_deploy_check_is_clean_under_the_production_environment(tmp_path):
     env = production_env(tmp_path)
     result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=BASE,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
+        [sys.executable, "manage.py", "check", "--deploy"], cwd=BASE, env=env, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "System check identified no issues (0 silenced)." in result.stdout
+    found = set(re.findall(r"\((\w+\.[WE]\d+)\)", result.stdout + result.stderr))
+    # Not a matter of set-up: the holiday calendar's data for a year due dates can fall in.
+    allowed = {"promotion.W002"} if workdays.unknown_years() else set()
+    assert found <= allowed, result.stdout + result.stderr
 
 
 def test_https_settings_follow_the_environment(tmp_path):

@@ -268,7 +268,9 @@ EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 # Absolute links in mail sent without a request (reminders, retries).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 ENQUIRY_NOTIFY_EMAILS = env_list("ENQUIRY_NOTIFY_EMAILS")
-ENQUIRY_RESPONSE_HOURS = int(os.environ.get("ENQUIRY_RESPONSE_HOURS", "48"))
+# The first reply is due by the end of this many working days after the day of receipt, by
+# China's official holiday calendar in Asia/Shanghai (promotion/workdays.py); no reply by then is overdue.
+ENQUIRY_REPLY_WORKING_DAYS = int(os.environ.get("ENQUIRY_REPLY_WORKING_DAYS", "2"))
 # Accepted enquiries per client address; submissions with errors have a looser limit of their
 # own, so that a person correcting mistakes is never locked out but a flood is.
 ENQUIRY_RATE_LIMIT = os.environ.get("ENQUIRY_RATE_LIMIT", "10/h")

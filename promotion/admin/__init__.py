@@ -1,1 +1,1 @@
-from . import content, enquiries  # noqa: F401 — importing registers the model admins
+from . import content, enquiries, service, site, snippets  # noqa: F401 — importing registers the model admins and the service record

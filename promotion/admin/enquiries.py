@@ -1,21 +1,40 @@
+import copy
 import csv
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.admin.utils import quote, unquote
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Case, DateField, Exists, F, OuterRef, Q, Value, When
+from django.db.models.functions import TruncDate
 from django.http import HttpResponse
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.utils import timezone, translation
-from django.utils.text import capfirst
-from django.utils.timesince import timesince
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext, pgettext_lazy
 
 from .. import outbox, services
-from ..models import Enquiry, EnquiryNote, OutgoingMail
+from ..forms import RATING_CHOICES, EnquiryReplyForm, RatingFollowUpForm
+from ..history import change_message
+from ..models import Enquiry, EnquiryNote, OutgoingMail, ReplySnippet
+from ..models.enquiries import LOW_RATING
 from ..spreadsheets import spreadsheet_safe
+from .enquiry_filters import (
+    CountryFilter,
+    OwnerFilter,
+    ResponseFilter,
+    StatusFilter,
+    countries_named,
+    person,
+    promotion_officers,
+)
 from .history import HistoryInReadersLanguage
 
 CSV_COLUMNS = [
@@ -55,18 +74,6 @@ def csv_cell(enquiry: Enquiry, field: str):
     return display() if display else value
 
 
-def change_message(*field_names: str) -> list[dict]:
-    """The history entry the admin writes when these fields are changed in the form: field labels
-    stored untranslated, translated when the history is read."""
-    with translation.override(None):
-        labels = [str(capfirst(Enquiry._meta.get_field(name).verbose_name)) for name in field_names]
-    return [{"changed": {"fields": labels}}]
-
-
-def person(user) -> str:
-    return user.get_full_name() or user.get_username()
-
-
 def take_over_token(enquiry: Enquiry) -> str:
     """What the officer agreed to: this enquiry, taken from this owner (not from whoever owns it by then)."""
     return f"{enquiry.pk}:{enquiry.owner_id}"
@@ -76,21 +83,6 @@ class EnquiryActionForm(helpers.ActionForm):
     status = forms.ChoiceField(
         label=_("New status"), required=False, choices=[("", "---------"), *Enquiry.Status.choices]
     )
-
-
-class OverdueFilter(admin.SimpleListFilter):
-    title = _("response target")
-    parameter_name = "overdue"
-
-    def lookups(self, request, model_admin):
-        return [("yes", _("Overdue")), ("follow_up", _("Follow-up due"))]
-
-    def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return queryset.overdue()
-        if self.value() == "follow_up":
-            return queryset.follow_up_due()
-        return queryset
 
 
 class EnquiryNoteInline(admin.TabularInline):
@@ -105,31 +97,50 @@ class EnquiryNoteInline(admin.TabularInline):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")  # the author of each note, in one query
+
 
 @admin.register(Enquiry)
 class EnquiryAdmin(HistoryInReadersLanguage, admin.ModelAdmin):
+    # Eight columns that fit a laptop (1366 px) beside the filters; the rest is on the enquiry.
     list_display = [
         "reference",
-        "received_at",
-        "name",
         "organisation",
         "country",
         "park",
-        "industry",
         "status",
-        "owner",
-        "priority_column",
-        "language",
-        "age",
+        "owner_column",
         "overdue_flag",
+        "priority_column",
     ]
     list_display_links = ["reference"]
-    list_filter = ["status", OverdueFilter, "park", "industry", "country", "owner", "received_at", "language"]
+    # Each filter lists only what occurs in the enquiries (django-countries' CountryFilter, the
+    # related-only filters, owners who own some), and the officer's own questions first.
+    list_filter = [
+        StatusFilter,
+        ResponseFilter,
+        OwnerFilter,
+        ("country", CountryFilter),
+        ("park", admin.RelatedOnlyFieldListFilter),
+        ("industry", admin.RelatedOnlyFieldListFilter),
+        "language",
+        "received_at",
+    ]
     list_select_related = ["owner", "park", "industry"]
-    search_fields = ["reference", "name", "organisation", "email"]
+    # Park and industry names in both languages; country names through get_search_results().
+    search_fields = [
+        "reference",
+        "name",
+        "organisation",
+        "email",
+        "park__name_en",
+        "park__name_zh_hans",
+        "industry__name_en",
+        "industry__name_zh_hans",
+    ]
     date_hierarchy = "received_at"
-    sortable_by = ["reference", "received_at", "name", "organisation", "status", "owner", "priority_column"]
-    ordering = ["-received_at"]
+    sortable_by = ["reference", "organisation", "status", "owner_column", "overdue_flag", "priority_column"]
     list_per_page = 50
     # One COUNT over years of enquiries is enough; the unfiltered total is on the admin index.
     show_full_result_count = False
@@ -137,10 +148,13 @@ class EnquiryAdmin(HistoryInReadersLanguage, admin.ModelAdmin):
     actions = ["assign_to_me", "set_status", "renew_status_link", "export_csv"]
     inlines = [EnquiryNoteInline]
     readonly_fields = [
+        "industry_name",
+        "park_name",
         "reference",
         "received_at",
         "priority_column",
         "reply_due_at",
+        "first_reply_at",
         "overdue_flag",
         *Enquiry.INVESTOR_FIELDS,
         "language",
@@ -157,7 +171,7 @@ class EnquiryAdmin(HistoryInReadersLanguage, admin.ModelAdmin):
                     ("reference", "received_at"),
                     ("status", "owner"),
                     ("priority_column", "overdue_flag"),
-                    ("reply_due_at", "follow_up_on"),
+                    ("reply_due_at", "first_reply_at", "follow_up_on"),
                 ]
             },
         ),
@@ -166,14 +180,13 @@ class EnquiryAdmin(HistoryInReadersLanguage, admin.ModelAdmin):
             _("Project"),
             {
                 "fields": [
-                    "industry",
-                    "park",
+                    "industry_name",
+                    "park_name",
                     "investment_band",
                     "expected_jobs",
                     "space_needed",
                     "timeline",
                     "heard_from",
-                    "message",
                 ]
             },
         ),
@@ -186,6 +199,15 @@ class EnquiryAdmin(HistoryInReadersLanguage, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # enquiries come from investors, through the public form
 
+    # As text: the admin would link them to content pages that officers may not open.
+    @admin.display(description=_("industry of interest"))
+    def industry_name(self, enquiry: Enquiry) -> str:
+        return str(enquiry.industry or "—")
+
+    @admin.display(description=_("park of interest"))
+    def park_name(self, enquiry: Enquiry) -> str:
+        return str(enquiry.park or "—")
+
     @admin.display(description=_("priority"), ordering="priority")
     def priority_column(self, enquiry: Enquiry) -> str:
         return pgettext("priority and its score", "%(label)s (%(score)s)") % {
@@ -193,13 +215,97 @@ class EnquiryAdmin(HistoryInReadersLanguage, admin.ModelAdmin):
             "score": enquiry.priority,
         }
 
-    @admin.display(description=_("age"), ordering="received_at")
-    def age(self, enquiry: Enquiry) -> str:
-        return timesince(enquiry.received_at)
+    @admin.display(description=_("owner"), ordering="owner__first_name")
+    def owner_column(self, enquiry: Enquiry) -> str:
+        if enquiry.owner is None:
+            return format_html('<span class="unassigned">{}</span>', pgettext("owner", "Unassigned"))
+        return person(enquiry.owner)
 
-    @admin.display(description=_("overdue"), boolean=True)
-    def overdue_flag(self, enquiry: Enquiry) -> bool:
-        return enquiry.is_overdue()
+    DUE_DATE_FORMAT = "Y-m-d"  # the same in both languages, and as the CSV export writes dates
+
+    @admin.display(description=_("due"), ordering="due_on")
+    def overdue_flag(self, enquiry: Enquiry) -> str:
+        """What is due next, as words: a late reply or follow-up as a warning badge (the colour
+        repeats the words, for those who cannot tell it), else the date of the next step."""
+        overdue = getattr(enquiry, "is_overdue_now", None)
+        overdue = enquiry.is_overdue() if overdue is None else overdue
+        if overdue:
+            return format_html(
+                '<span class="due-badge due-badge--overdue">{}</span> <span class="due-when">{}</span>',
+                _("Overdue"),
+                pgettext("reply was due on", "was due %(date)s")
+                % {"date": date_format(timezone.localtime(enquiry.reply_due_at), self.DUE_DATE_FORMAT)},
+            )
+        follow_up_due = getattr(enquiry, "follow_up_now", None)
+        if follow_up_due is None:
+            follow_up_due = Enquiry.objects.follow_up_due().filter(pk=enquiry.pk).exists()
+        if follow_up_due:
+            return format_html(
+                '<span class="due-badge due-badge--follow-up">{}</span> <span class="due-when">{}</span>',
+                _("Follow-up due"),
+                date_format(enquiry.follow_up_on, self.DUE_DATE_FORMAT),
+            )
+        if enquiry.status in Enquiry.CLOSED_STATUSES:
+            return "—"
+        if enquiry.first_reply_at is None and enquiry.reply_due_at:
+            return pgettext("reply is due on", "Reply by %(date)s") % {
+                "date": date_format(timezone.localtime(enquiry.reply_due_at), self.DUE_DATE_FORMAT)
+            }
+        if enquiry.follow_up_on:
+            return pgettext("follow up on", "Follow up %(date)s") % {
+                "date": date_format(enquiry.follow_up_on, self.DUE_DATE_FORMAT)
+            }
+        return "—"
+
+    def get_queryset(self, request):
+        """Each row knows whether it is overdue or due for follow-up by the queryset's own rules
+        (one subquery each, not a query per row), and when its next step is due (`due_on`): the
+        reply until there is one, then the follow-up date; nothing once the enquiry is closed."""
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                is_overdue_now=Exists(Enquiry.objects.overdue().filter(pk=OuterRef("pk"))),
+                follow_up_now=Exists(Enquiry.objects.follow_up_due().filter(pk=OuterRef("pk"))),
+                due_on=self.DUE_ON,
+            )
+        )
+
+    # The day an enquiry's next step is due: its reply until there is one, then its follow-up.
+    DUE_ON = Case(
+        When(status__in=Enquiry.CLOSED_STATUSES, then=Value(None)),
+        When(first_reply_at__isnull=True, then=TruncDate("reply_due_at")),
+        default=F("follow_up_on"),
+        output_field=DateField(),
+    )
+
+    def get_ordering(self, request):
+        """Open enquiries first, then by priority, then by what is due soonest."""
+        is_closed = Case(When(status__in=Enquiry.CLOSED_STATUSES, then=Value(1)), default=Value(0))
+        return [is_closed.asc(), "-priority", self.DUE_ON.asc(nulls_last=True), "-received_at"]
+
+    def get_search_results(self, request, queryset, search_term):
+        """Also by country or region: a name in either language ("Germany", "德国") or an ISO code
+        stands for the codes the database holds."""
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if codes := countries_named(search_term):
+            results |= queryset.filter(country__in=codes)
+        return results, may_have_duplicates
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        """Owners are active Promotion officers, shown by full name (and the enquiry's current
+        owner, so that saving does not drop them unasked)."""
+        if db_field.name == "owner":
+            officers = promotion_officers().values("pk")
+            object_id = request.resolver_match.kwargs.get("object_id", "") if request.resolver_match else ""
+            current = Enquiry.objects.filter(pk=object_id).values("owner") if object_id.isdigit() else []
+            kwargs["queryset"] = db_field.remote_field.model.objects.filter(
+                Q(pk__in=officers) | Q(pk__in=current)
+            ).order_by("first_name", "last_name", "username")
+            field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+            field.label_from_instance = person
+            return field
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_formset(self, request, form, formset, change):
         notes = formset.save(commit=False)
@@ -208,6 +314,170 @@ class EnquiryAdmin(HistoryInReadersLanguage, admin.ModelAdmin):
                 note.author = request.user
             note.save()
         formset.save_m2m()
+
+    # --- The change page's conversation (templates/admin/promotion/enquiry/change_form.html): the
+    # investor's message and the thread, the reply box under them, and a low rating's follow-up.
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/reply/",
+                self.admin_site.admin_view(self.reply_view),
+                name="{}_{}_reply".format(*info),
+            ),
+            path(
+                "<path:object_id>/rating-follow-up/",
+                self.admin_site.admin_view(self.rating_follow_up_view),
+                name="{}_{}_rating_follow_up".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def admin_url(self, view: str, enquiry: Enquiry) -> str:
+        name = f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_{view}"
+        return reverse(name, args=[quote(enquiry.pk)])
+
+    def can_reply(self, request, enquiry: Enquiry) -> bool:
+        return (
+            enquiry.anonymised_at is None
+            and self.has_change_permission(request, enquiry)
+            and request.user.has_perm("promotion.add_enquirymessage")
+        )
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and not add:
+            for key, value in self.conversation_context(request, obj, context).items():
+                context.setdefault(key, value)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def conversation_context(self, request, enquiry: Enquiry, context) -> dict:
+        thread = list(enquiry.thread.select_related("author"))
+        for message in thread:
+            message.author_name = person(message.author) if message.author else ""
+        reply_form = None
+        if self.can_reply(request, enquiry):
+            reply_form = context.get("reply_form") or EnquiryReplyForm(
+                enquiry=enquiry, initial=self.snippet_start(request, enquiry)
+            )
+        low = enquiry.rating is not None and enquiry.rating <= LOW_RATING
+        follow_up_form = None
+        if low and enquiry.rating_followed_up_at is None and self.has_change_permission(request, enquiry):
+            follow_up_form = context.get("follow_up_form") or RatingFollowUpForm()
+        return {
+            "conversation": True,
+            "thread": thread,
+            "reply_form": reply_form,
+            "reply_url": self.admin_url("reply", enquiry),
+            "rating_label": dict(RATING_CHOICES).get(enquiry.rating, ""),
+            "low_rating": low,
+            "follow_up_form": follow_up_form,
+            "follow_up_url": self.admin_url("rating_follow_up", enquiry),
+        }
+
+    def snippet_start(self, request, enquiry: Enquiry) -> dict:
+        """`?snippet=<id>` starts the reply from that snippet, in the enquiry's language: a link that
+        works without JavaScript."""
+        snippet_id = request.GET.get("snippet", "")
+        if not (snippet_id.isascii() and snippet_id.isdigit() and len(snippet_id) < 10):
+            return {}
+        snippet = ReplySnippet.objects.filter(pk=snippet_id).first()
+        return {"body": services.snippet_text(snippet, enquiry.language)} if snippet else {}
+
+    def change_page_again(self, request, enquiry: Enquiry, **extra_context):
+        """The change page as it opens, with the reply (or follow-up) form as it was sent: with
+        its errors, a snippet inserted, or the reply's preview."""
+        as_opened = copy.copy(request)
+        as_opened.method = "GET"
+        form_url = self.admin_url("change", enquiry)
+        return self.change_view(as_opened, quote(str(enquiry.pk)), form_url=form_url, extra_context=extra_context)
+
+    def conversation_target(self, request, object_id) -> Enquiry | None:
+        """The enquiry a conversation view acts on; only for those who may change enquiries."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        enquiry = self.get_object(request, unquote(object_id))
+        if enquiry is not None and not self.has_change_permission(request, enquiry):
+            raise PermissionDenied
+        return enquiry
+
+    def reply_view(self, request, object_id):
+        """Insert a snippet, preview the mail, or send the reply (services.send_reply)."""
+        enquiry = self.conversation_target(request, object_id)
+        if enquiry is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        change_url = self.admin_url("change", enquiry)
+        if enquiry.anonymised_at is not None:
+            self.message_user(request, _("This enquiry is anonymised: there is no one to reply to."), messages.ERROR)
+            return redirect(change_url)
+        if not self.can_reply(request, enquiry):
+            raise PermissionDenied
+        if request.method != "POST":
+            return redirect(change_url)
+        if "_insert" in request.POST:
+            return self.change_page_again(request, enquiry, reply_form=self.with_snippet(request, enquiry))
+        form = EnquiryReplyForm(request.POST, enquiry=enquiry)
+        if not form.is_valid():
+            return self.change_page_again(request, enquiry, reply_form=form)
+        body, language, status = (form.cleaned_data[name] for name in ("body", "language", "status"))
+        if "_send" not in request.POST:
+            subject, text = services.reply_mail(enquiry, body, request.user, language)
+            preview = {
+                "to": enquiry.email,
+                "reply_to": services.owner_or_team(enquiry),
+                "subject": subject,
+                "body": text,
+            }
+            return self.change_page_again(request, enquiry, reply_form=form, reply_preview=preview)
+        try:
+            _message, delivered = services.send_reply(
+                enquiry, author=request.user, body=body, language=language, status=status
+            )
+        except services.EnquiryClosed:
+            self.message_user(request, _("This enquiry is anonymised: there is no one to reply to."), messages.ERROR)
+            return redirect(change_url)
+        if delivered:
+            self.message_user(request, _("Your reply was sent to %(email)s.") % {"email": enquiry.email})
+        else:
+            self.message_user(
+                request,
+                _("Your reply to %(email)s is saved. The mail server did not take it yet; it will be sent again.")
+                % {"email": enquiry.email},
+                messages.WARNING,
+            )
+        return redirect(f"{change_url}#conversation")
+
+    def with_snippet(self, request, enquiry: Enquiry) -> EnquiryReplyForm:
+        """The reply as typed, with the chosen snippet's text added in the language of the reply."""
+        posted = EnquiryReplyForm(request.POST, enquiry=enquiry)
+        posted.is_valid()
+        language = posted.cleaned_data.get("language") or enquiry.language
+        body = request.POST.get(posted.add_prefix("body"), "")
+        if snippet := posted.cleaned_data.get("snippet"):
+            body = "\n\n".join(part for part in (body.rstrip(), services.snippet_text(snippet, language)) if part)
+        else:
+            self.message_user(request, _("Choose a snippet to insert first."), messages.WARNING)
+        initial = {"body": body, "language": language, "status": posted.cleaned_data.get("status")}
+        return EnquiryReplyForm(enquiry=enquiry, initial={key: value for key, value in initial.items() if value})
+
+    def rating_follow_up_view(self, request, object_id):
+        """Record how a low rating was followed up (services.follow_up_low_rating)."""
+        enquiry = self.conversation_target(request, object_id)
+        if enquiry is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        change_url = self.admin_url("change", enquiry)
+        if request.method != "POST":
+            return redirect(change_url)
+        form = RatingFollowUpForm(request.POST)
+        if not form.is_valid():
+            return self.change_page_again(request, enquiry, follow_up_form=form)
+        if services.follow_up_low_rating(enquiry, form.cleaned_data["note"], request.user):
+            self.message_user(request, _("The low rating is marked as followed up."), messages.SUCCESS)
+        else:
+            self.message_user(
+                request, _("This rating needs no follow-up, or it was followed up already."), messages.WARNING
+            )
+        return redirect(f"{change_url}#rating")
 
     def selected_for_change(self, queryset):
         """The selected enquiries, read once and locked until the action's transaction ends, so

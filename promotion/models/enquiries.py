@@ -60,16 +60,37 @@ def new_status_key() -> str:
     return secrets.token_urlsafe(16)
 
 
+# A rating of this or less (out of 5) is flagged to the team and waits for a follow-up.
+LOW_RATING = 2
+
+
 class EnquiryQuerySet(models.QuerySet):
     def genuine(self):
         return self.exclude(status=Enquiry.Status.SPAM)
 
+    def low_ratings_awaiting_follow_up(self):
+        """Low ratings no officer has marked followed up yet, the oldest first."""
+        return self.filter(rating__lte=LOW_RATING, rating_followed_up_at=None, anonymised_at=None).order_by(
+            "rated_at", "pk"
+        )
+
     def overdue(self, now=None):
-        return self.filter(status=Enquiry.Status.NEW, reply_due_at__lt=now or timezone.now())
+        """Open enquiries with no staff reply by their due time, whatever their status."""
+        return self.exclude(status__in=Enquiry.CLOSED_STATUSES).filter(
+            first_reply_at__isnull=True, reply_due_at__lt=now or timezone.now()
+        )
 
     def follow_up_due(self, today=None):
         today = today or timezone.localdate()
         return self.exclude(status__in=Enquiry.CLOSED_STATUSES).filter(follow_up_on__lte=today)
+
+    def open(self):
+        """Enquiries the team is still working on: not landed, not pursued, not spam."""
+        return self.exclude(status__in=Enquiry.CLOSED_STATUSES)
+
+    def awaiting_first_reply(self):
+        """Open enquiries no officer has replied to yet, due or not."""
+        return self.open().filter(first_reply_at__isnull=True)
 
     def older_than(self, days: int, now=None):
         return self.filter(received_at__lt=(now or timezone.now()) - timedelta(days=days))
@@ -231,8 +252,10 @@ class Enquiry(models.Model):
         return f"{local[:1]}***@{domain}" if local else "***"
 
     def is_overdue(self, now=None) -> bool:
+        """No staff reply by the due time, and not closed: the same rule as the overdue() filter."""
         return (
-            self.status == self.Status.NEW
+            self.status not in self.CLOSED_STATUSES
+            and self.first_reply_at is None
             and self.reply_due_at is not None
             and self.reply_due_at < (now or timezone.now())
         )

@@ -5,6 +5,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
+from .. import workdays
 from ..models import Enquiry
 
 register = template.Library()
@@ -27,4 +28,5 @@ def enquiry_dashboard(context) -> dict:
         "this_week": Enquiry.objects.genuine().filter(received_at__gte=week_ago).count(),
         "week_ago": week_ago,
         "overdue": Enquiry.objects.overdue().count(),
+        "calendar_unknown_years": workdays.unknown_years(),
     }

@@ -17,6 +17,7 @@ from .content import (
 )
 from .data import healthz, key_figures_csv, key_figures_json, open_data, robots_txt, search_page
 from .enquiries import enquiry, enquiry_sent, enquiry_status, privacy
+from .service import service_record
 
 __all__ = [
     "about",
@@ -43,5 +44,6 @@ __all__ = [
     "open_data",
     "robots_txt",
     "search_page",
+    "service_record",
     "healthz",
 ]

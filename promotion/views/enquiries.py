@@ -1,6 +1,8 @@
+import logging
 from http import HTTPStatus
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -10,13 +12,15 @@ from django.views.decorators.http import require_GET, require_http_methods
 from .. import ratelimit, services, spam
 from ..caching import public_page
 from ..clients import client_address
-from ..forms import EnquiryForm
+from ..forms import EnquiryAnswerForm, EnquiryForm, EnquiryRatingForm
 from ..models import (
     Enquiry,
     Industry,
     Park,
 )
 from .params import query_param
+
+logger = logging.getLogger(__name__)
 
 
 @require_http_methods(["GET", "POST"])
@@ -44,7 +48,7 @@ def enquiry(request: HttpRequest) -> HttpResponse:
         park = Park.objects.filter(slug=query_param(request, "park")).first()
         industry = Industry.objects.filter(slug=query_param(request, "industry")).first()
         form = EnquiryForm(initial={"park": park, "industry": industry})
-    context = {"form": form, "response_hours": settings.ENQUIRY_RESPONSE_HOURS}
+    context = {"form": form, "reply_working_days": settings.ENQUIRY_REPLY_WORKING_DAYS}
     return render(request, "promotion/enquiry_form.html", context)
 
 
@@ -52,13 +56,19 @@ def rate_limited(request: HttpRequest) -> HttpResponse:
     return render(request, "promotion/enquiry_rate_limited.html", status=HTTPStatus.TOO_MANY_REQUESTS)
 
 
-def private_page(response: HttpResponse) -> HttpResponse:
+def private_page(response: HttpResponse, referrer: str = "no-referrer") -> HttpResponse:
     """A page about one investor's enquiry: kept by no cache, indexed by no robot, and its
-    address (a secret) sent to no other site or page as a referrer."""
+    address (a secret) sent to no other site as a referrer."""
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = referrer
     return response
+
+
+def status_page(response: HttpResponse) -> HttpResponse:
+    """The status page holds forms: under "no-referrer" browsers post them with `Origin: null`,
+    which Django's CSRF check refuses; "same-origin" still tells no other site the address."""
+    return private_page(response, referrer="same-origin")
 
 
 @require_GET
@@ -69,18 +79,118 @@ def enquiry_sent(request: HttpRequest, token: str) -> HttpResponse:
     return private_page(render(request, "promotion/enquiry_sent.html", {"enquiry": enquiry}, status=status))
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def enquiry_status(request: HttpRequest, token: str) -> HttpResponse:
-    """Where the enquiry stands; once anonymised, only that it is closed; for a withdrawn or
-    forged link, only that the link is not valid."""
+    """Where the enquiry stands, the conversation with the zone and a form to answer it; once the
+    enquiry is concluded, an invitation to rate the service. Once anonymised, only that it is
+    closed; for a withdrawn or forged link, only that the link is not valid. A form sent here
+    redirects back to the page when it was taken; otherwise the page shows it with its errors."""
     enquiry = services.enquiry_from_token(token)
     if enquiry is None:
-        context, status = {"enquiry": None}, HTTPStatus.NOT_FOUND
-    elif enquiry.anonymised_at is not None:
-        context, status = {"closed": True}, HTTPStatus.OK
-    else:
-        context, status = {"enquiry": enquiry, "stage": investor_stage(enquiry)}, HTTPStatus.OK
-    return private_page(render(request, "promotion/enquiry_status.html", context, status=status))
+        response = render(request, "promotion/enquiry_status.html", {"enquiry": None}, status=HTTPStatus.NOT_FOUND)
+        return status_page(response)
+    if enquiry.anonymised_at is not None:
+        return status_page(render(request, "promotion/enquiry_status.html", {"closed": True}))
+    forms, status = {}, HTTPStatus.OK
+    if request.method == "POST":
+        kind = "rating" if request.POST.get("form") == "rating" else "answer"
+        form, status, taken = (take_rating if kind == "rating" else take_answer)(request, enquiry)
+        if taken:
+            return status_page(redirect(f"{request.path}?sent={kind}#{kind}"))
+        forms[f"{kind}_form"] = form
+    sent = query_param(request, "sent") if request.method == "GET" else ""
+    context = status_context(request, enquiry, sent=sent, **forms)
+    return status_page(render(request, "promotion/enquiry_status.html", context, status=status))
+
+
+ANSWER_REFUSED = {
+    "too_many": _(
+        "We have received many messages from your connection in a short time, so we cannot take another one right "
+        "now. What you typed is still here: please wait an hour and send it again."
+    ),
+    "concluded": _("This enquiry is concluded, so it takes no more answers. For a new question, send a new enquiry."),
+    "not_concluded": _("You can rate our service once your enquiry is concluded."),
+}
+
+
+def take_answer(request: HttpRequest, enquiry: Enquiry) -> tuple[EnquiryAnswerForm, HTTPStatus, bool]:
+    """The investor's answer: taken (or, when it looks automated or was sent before, quietly
+    dropped), or the form back with what was wrong. Nothing is stored unless it is taken."""
+    sender = client_address(request) or "unknown"
+    form = EnquiryAnswerForm(request.POST)
+    if ratelimit.exhausted(services.ANSWER_INVALID_SCOPE, sender, settings.ENQUIRY_INVALID_RATE_LIMIT):
+        return refused(form, "too_many"), HTTPStatus.TOO_MANY_REQUESTS, False
+    if not form.is_valid():
+        ratelimit.take(services.ANSWER_INVALID_SCOPE, sender, settings.ENQUIRY_INVALID_RATE_LIMIT)
+        return form, HTTPStatus.OK, False
+    if not services.takes_answers(enquiry):
+        return refused(form, "concluded"), HTTPStatus.CONFLICT, False
+    clock = form.cleaned_data["started"]
+    reason = spam.spam_reason(form.cleaned_data["website"], clock)
+    if reason:
+        logger.info("Answer on enquiry %s dropped as automated: %s", enquiry.reference, reason)
+        return form, HTTPStatus.OK, True
+    try:
+        services.record_answer(
+            enquiry, form.cleaned_data["body"], language=get_language(), sender=sender, form_nonce=clock.nonce
+        )
+    except services.AllowanceUsedUp:
+        return refused(form, "too_many"), HTTPStatus.TOO_MANY_REQUESTS, False
+    except services.EnquiryClosed:
+        return refused(form, "concluded"), HTTPStatus.CONFLICT, False
+    return form, HTTPStatus.OK, True
+
+
+def take_rating(request: HttpRequest, enquiry: Enquiry) -> tuple[EnquiryRatingForm, HTTPStatus, bool]:
+    """The investor's rating, once, of a concluded enquiry; sent again (a second click), it is
+    taken as the first was and changes nothing."""
+    sender = client_address(request) or "unknown"
+    form = EnquiryRatingForm(request.POST)
+    if ratelimit.exhausted(services.ANSWER_INVALID_SCOPE, sender, settings.ENQUIRY_INVALID_RATE_LIMIT):
+        return refused(form, "too_many"), HTTPStatus.TOO_MANY_REQUESTS, False
+    if not form.is_valid():
+        ratelimit.take(services.ANSWER_INVALID_SCOPE, sender, settings.ENQUIRY_INVALID_RATE_LIMIT)
+        return form, HTTPStatus.OK, False
+    if services.rate_enquiry(enquiry, form.cleaned_data["rating"], form.cleaned_data["comment"]):
+        return form, HTTPStatus.OK, True
+    enquiry.refresh_from_db(fields=["rated_at", "status"])
+    if enquiry.rated_at is not None:
+        return form, HTTPStatus.OK, True
+    return refused(form, "not_concluded"), HTTPStatus.CONFLICT, False
+
+
+def refused(form, reason: str):
+    """The form, valid or not, with why it was not taken at the top."""
+    form.is_valid()
+    form.add_error(None, ValidationError(ANSWER_REFUSED[reason], code=reason))
+    return form
+
+
+def status_context(
+    request: HttpRequest,
+    enquiry: Enquiry,
+    *,
+    answer_form: EnquiryAnswerForm | None = None,
+    rating_form: EnquiryRatingForm | None = None,
+    sent: str = "",
+) -> dict:
+    thread = list(enquiry.thread.select_related("author"))
+    for message in thread:
+        message.signature = services.officer_name(message.author)
+    if answer_form is None and services.takes_answers(enquiry):
+        answer_form = EnquiryAnswerForm()
+    if rating_form is None and services.takes_rating(enquiry):
+        rating_form = EnquiryRatingForm()
+    return {
+        "enquiry": enquiry,
+        "stage": investor_stage(enquiry),
+        "thread": thread,
+        "answer_form": answer_form,
+        "rating_form": rating_form,
+        "sent": sent if sent in ("answer", "rating") else "",
+        "page_url": request.path,
+        "concluded": enquiry.status in services.CONCLUDED_STATUSES,
+    }
 
 
 def investor_stage(enquiry: Enquiry) -> dict:
@@ -104,6 +214,5 @@ def privacy(request: HttpRequest) -> HttpResponse:
     context = {
         "retention_days": settings.ENQUIRY_RETENTION_DAYS,
         "retention_years": f"{settings.ENQUIRY_RETENTION_DAYS / 365:.1f}".removesuffix(".0"),
-        "response_hours": settings.ENQUIRY_RESPONSE_HOURS,
     }
     return render(request, "promotion/privacy.html", context)
