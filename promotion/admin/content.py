@@ -1,17 +1,178 @@
 from django.contrib import admin
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.admin.utils import quote, unquote
+from django.core.exceptions import PermissionDenied
+from django.db import models as db_models
+from django.http import Http404, JsonResponse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
+from modeltranslation.fields import TranslationField
+from reversion import is_active, set_comment
+from reversion.admin import VersionAdmin
+from reversion.models import Version
 
 from .. import models
-from .history import HistoryInReadersLanguage
+from ..figure_text import ZoneProfileForm
+from .forms import (
+    KeyFigureForm,
+    PlanTargetForm,
+    ReadbackQuery,
+    ThumbnailFileWidget,
+    figure_readback,
+    readback,
+    readback_html,
+)
+from .history import field_labels, relabelled
 
 EDITOR_FIELDS = ["to_be_confirmed", "editor_note"]
 
 
-class ContentAdmin(HistoryInReadersLanguage, TranslationAdmin):
+class ContentVersions(VersionAdmin):
+    """Every saved version of a content object (both languages, and the inline children the admin follows), with
+    who, when and what changed: the history lists the versions newest first in the reader's language (as
+    HistoryInReadersLanguage does for the admin's log, which this history replaces), each compared with the one
+    before it, and any of them can be restored. Only those who may change the model see any of it."""
+
+    object_history_template = "admin/promotion/content_history.html"
+    history_latest_first = True
+
+    def log_addition(self, request, obj, message):
+        entry = super().log_addition(request, obj, message)
+        if is_active():  # keep the admin's own message, to be read in the reader's language later
+            set_comment(entry.change_message)
+        return entry
+
+    def log_change(self, request, obj, message):
+        entry = super().log_change(request, obj, message)
+        if is_active():
+            set_comment(entry.change_message)
+        return entry
+
+    def get_urls(self):
+        opts = self.model._meta
+        compare = path(
+            "<path:object_id>/history/compare/<int:version_id>/",
+            self.admin_site.admin_view(self.compare_view),
+            name=f"{opts.app_label}_{opts.model_name}_compare",
+        )
+        return [compare, *super().get_urls()]
+
+    def _versions(self, object_id) -> list:
+        return list(Version.objects.get_for_object_reference(self.model, unquote(object_id)).order_by("pk"))
+
+    def history_view(self, request, object_id, extra_context=None):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        response = VersionAdmin.history_view(self, request, object_id, extra_context)
+        context = getattr(response, "context_data", None) or {}
+        labels = field_labels(self.model)
+        previous = {}
+        versions = self._versions(object_id)
+        for before, version in zip([None, *versions], versions, strict=False):
+            previous[version.revision_id] = (version, before)
+        opts = self.model._meta
+        for action in context.get("action_list", []):
+            if not isinstance(action, dict):
+                continue
+            action["comment"] = reader_comment(action["revision"].comment, labels)
+            version, before = previous.get(action["revision"].pk, (None, None))
+            if version is not None and before is not None:
+                action["compare_url"] = reverse(
+                    f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_compare",
+                    args=(quote(version.object_id), version.pk),
+                )
+        return response
+
+    def compare_view(self, request, object_id, version_id):
+        """What one version changed against the version before it, field by field, in the reader's language."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        versions = self._versions(object_id)
+        index = next((i for i, v in enumerate(versions) if v.pk == version_id), None)
+        if index is None:
+            raise Http404
+        version = versions[index]
+        before = versions[index - 1] if index else None
+        opts = self.model._meta
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": opts,
+            "title": version.object_repr,
+            "subtitle": None,
+            "version": version,
+            "before": before,
+            "rows": version_differences(self.model, before, version),
+            "history_url": reverse(
+                f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_history", args=(quote(object_id),)
+            ),
+            "revert_url": reverse(
+                f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_revision",
+                args=(quote(version.object_id), version.pk),
+            ),
+            "before_url": before
+            and reverse(
+                f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_revision",
+                args=(quote(before.object_id), before.pk),
+            ),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/promotion/content_compare.html", context)
+
+
+def reader_comment(comment: str, labels: dict) -> str:
+    """A version's comment (the admin's stored message) as the admin's history would read it now."""
+    entry = LogEntry(action_flag=CHANGE, change_message=comment)
+    entry.change_message = relabelled(entry, labels)
+    return entry.get_change_message()
+
+
+def shown(field, value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, list):
+        related = field.related_model._default_manager.filter(pk__in=value)
+        return ", ".join(sorted(str(obj) for obj in related)) or "—"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if field.is_relation:
+        obj = field.related_model._default_manager.filter(pk=value).first()
+        return str(obj) if obj is not None else str(value)
+    return str(value)
+
+
+def version_differences(model, before, version) -> list[tuple[str, str, str]]:
+    """(label, before, after) for each field the version changed; every field when there is no version before."""
+    old = before.field_dict if before is not None else {}
+    new = version.field_dict
+    fields = [*model._meta.concrete_fields, *model._meta.many_to_many]
+    translated = {f.translated_field.name for f in fields if isinstance(f, TranslationField)}
+    rows = []
+    for field in fields:
+        if field.name in translated or field.primary_key or getattr(field, "auto_now", False):
+            continue
+        name = field.attname
+        if name not in new:
+            continue
+        if before is not None and old.get(name) == new.get(name):
+            continue
+        rows.append((str(capfirst(field.verbose_name)), shown(field, old.get(name)), shown(field, new.get(name))))
+    return rows
+
+
+class ContentAdmin(ContentVersions, TranslationAdmin):
     """The admin of every content model: the note for editors and the "to be confirmed" mark in a section of their
     own at the end of the form, a column and a filter to work through what awaits the zone's confirmation, and the
     notes searchable. None of it reaches the public site."""
+
+    formfield_overrides = {db_models.ImageField: {"widget": ThumbnailFileWidget}}
+
+    class Media:
+        # Each field's English and Chinese rows side by side, inlines kept within the page.
+        css = {"all": ["css/admin-content.css"]}
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = []
@@ -40,6 +201,7 @@ class ContentAdmin(HistoryInReadersLanguage, TranslationAdmin):
 
 @admin.register(models.ZoneProfile)
 class ZoneProfileAdmin(ContentAdmin):
+    form = ZoneProfileForm
     list_display = ["name", "planned_area_km2", "updated_at"]
 
     def has_add_permission(self, request):
@@ -48,11 +210,72 @@ class ZoneProfileAdmin(ContentAdmin):
 
 @admin.register(models.KeyFigure)
 class KeyFigureAdmin(ContentAdmin):
-    list_display = ["label", "value", "unit", "year", "growth_percent", "category", "is_headline", "position"]
+    form = KeyFigureForm
+    list_display = [
+        "label",
+        "value",
+        "unit",
+        "year",
+        "growth_percent",
+        "readback_column",
+        "category",
+        "is_headline",
+        "position",
+    ]
     list_editable = ["position"]
     list_filter = ["category", "is_headline", "unit", "year"]
     search_fields = ["label", "slug", "note"]
     prepopulated_fields = {"slug": ["label"]}
+    readonly_fields = ["readback"]
+
+    class Media:
+        js = ["js/admin-figure-readback.js"]
+
+    def get_urls(self):
+        opts = self.model._meta
+        return [
+            path(
+                "readback/",
+                self.admin_site.admin_view(self.readback_view),
+                name=f"{opts.app_label}_{opts.model_name}_readback",
+            ),
+            *super().get_urls(),
+        ]
+
+    def readback_view(self, request):
+        """The figure in the form as it stands, as each language writes it, or why it cannot be right."""
+        if not self.has_view_or_change_permission(request) and not self.has_add_permission(request):
+            raise PermissionDenied
+        query = ReadbackQuery(request.GET)
+        if not query.is_valid():
+            errors = {name: [str(message) for message in messages] for name, messages in query.errors.items()}
+            return JsonResponse({"errors": errors}, status=400)
+        data = query.cleaned_data
+        return JsonResponse(
+            {
+                "texts": readback(
+                    data["value"],
+                    data["unit"],
+                    data["qualifier"],
+                    data["year"],
+                    data["period"],
+                    data["growth"],
+                )
+            }
+        )
+
+    @admin.display(description=_("as each language writes it"))
+    def readback(self, figure: models.KeyFigure | None = None):
+        url = reverse(f"{self.admin_site.name}:promotion_keyfigure_readback")
+        texts = figure_readback(figure) if figure is not None and figure.pk else {}
+        inner = readback_html(texts) if texts else _("Saved figures are read back here.")
+        return format_html(
+            '<div class="figure-readback" aria-live="polite" data-readback-url="{}">{}</div>', url, inner
+        )
+
+    @admin.display(description=_("as each language writes it"))
+    def readback_column(self, figure: models.KeyFigure):
+        return format_html('<div class="figure-readback">{}</div>', readback_html(figure_readback(figure)))
 
 
 @admin.register(models.Milestone)
@@ -61,6 +284,10 @@ class MilestoneAdmin(ContentAdmin):
     list_filter = ["year"]
     search_fields = ["title", "description"]
 
+    def view_on_site(self, obj) -> str:
+        """The About page shows it, at its section; it has no page of its own."""
+        return reverse("promotion:about") + "#history-title"
+
 
 @admin.register(models.Honour)
 class HonourAdmin(ContentAdmin):
@@ -68,12 +295,21 @@ class HonourAdmin(ContentAdmin):
     list_editable = ["position"]
     search_fields = ["title"]
 
+    def view_on_site(self, obj) -> str:
+        """The About page shows it, at its section; it has no page of its own."""
+        return reverse("promotion:about") + "#honours-title"
+
 
 @admin.register(models.PlanTarget)
 class PlanTargetAdmin(ContentAdmin):
+    form = PlanTargetForm
     list_display = ["label", "value", "unit", "baseline", "position"]
     list_select_related = ["baseline"]
     list_editable = ["position"]
+
+    def view_on_site(self, obj) -> str:
+        """The About page shows it, at its section; it has no page of its own."""
+        return reverse("promotion:about") + "#plan-title"
 
 
 class ChainStageInline(TranslationTabularInline):
@@ -147,3 +383,13 @@ class HighlightAdmin(ContentAdmin):
     list_editable = ["position"]
     list_filter = ["topic"]
     search_fields = ["title", "body"]
+
+    def view_on_site(self, obj) -> str | None:
+        """The environment or innovation page, whichever shows the highlight's topic; none where no page shows it."""
+        from ..views.content import ENVIRONMENT_TOPICS, INNOVATION_TOPICS
+
+        if obj.topic in ENVIRONMENT_TOPICS:
+            return reverse("promotion:environment")
+        if obj.topic in INNOVATION_TOPICS:
+            return reverse("promotion:innovation")
+        return None

@@ -138,3 +138,12 @@ def picture(obj, sizes: str = "100vw", lazy: bool = True, css_class: str = "") -
         "lazy": lazy,
         "css_class": css_class,
     }
+
+
+@register.filter
+def with_figures(text: str, figures) -> str:
+    """Prose with its key-figure placeholders written out in the page's language (promotion.figure_text):
+    "[[figure:main-business-income-2015]]" → "61 billion yuan" / "610亿元". Plain text; escape it after."""
+    from ..figure_text import fill
+
+    return fill(text, figures or {}, translation.get_language())

@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from ..caching import public_page
+from ..figure_text import figures_named
 from ..forms import TaxShareForm
 from ..models import (
     Enterprise,
@@ -97,8 +98,16 @@ def about(request: HttpRequest) -> HttpResponse:
         "honours": list(Honour.objects.all()),
         "targets": list(PlanTarget.objects.select_related("baseline")),
     }
+    # The key figures the overview names, in one query, and those the plan chart sets beside its targets.
+    context["prose_figures"] = figures_named(context["profile"].overview)
+    charted = [target.baseline for target in context["targets"] if target.baseline]
     context["updated_at"] = last_updated(
-        [context["profile"]], context["milestones"], context["honours"], context["targets"]
+        [context["profile"]],
+        context["milestones"],
+        context["honours"],
+        context["targets"],
+        charted,
+        context["prose_figures"].values(),
     )
     return render(request, "promotion/about.html", context)
 
