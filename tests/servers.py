@@ -176,6 +176,7 @@ class Server:
             except requests.RequestException:  # not listening yet, or its workers are still booting
                 pass
             time.sleep(0.2)
+        self.kill()  # a server that never answered is not left running
         raise AssertionError(f"gunicorn did not answer in 60 s:\n{self.log_path.read_text()[-3000:]}")
 
     def kill(self) -> None:
