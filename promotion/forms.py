@@ -18,7 +18,27 @@ phone_validator = RegexValidator(
 )
 
 
-class EnquiryForm(forms.ModelForm):
+class FormClockMixin:
+    """A form with the hidden `started` clock (promotion/spam.py). A form open too long goes back
+    to the person with what they typed and a new clock; the error is the hidden clock's, so the
+    summary above the form shows it, without a link. Subclasses say it in `out_of_date_message`."""
+
+    out_of_date_message: str
+
+    def clean_started(self) -> spam.Clock | None:
+        return spam.read_clock(self.cleaned_data["started"])
+
+    def clean(self):
+        cleaned_data = super().clean()
+        clock = cleaned_data.get("started")
+        if clock is not None and spam.is_out_of_date(clock):
+            self.add_error("started", forms.ValidationError(self.out_of_date_message, code="out_of_date"))
+            self.data = self.data.copy()
+            self.data[self.add_prefix("started")] = spam.restarted_token()
+        return cleaned_data
+
+
+class EnquiryForm(FormClockMixin, forms.ModelForm):
     """The investor's enquiry form on /<lang>/enquiry/."""
 
     consent = forms.BooleanField(
@@ -96,28 +116,10 @@ class EnquiryForm(forms.ModelForm):
             Submit("send", _("Send enquiry"), css_class="btn-enquire btn-lg"),
         )
 
-    def clean_started(self) -> spam.Clock | None:
-        return spam.read_clock(self.cleaned_data["started"])
-
-    def clean(self):
-        """A form open too long goes back to the person with what they typed and a new clock
-        (the error is the hidden clock's: the summary above the form shows it, without a link)."""
-        cleaned_data = super().clean()
-        clock = cleaned_data.get("started")
-        if clock is not None and spam.is_out_of_date(clock):
-            self.add_error(
-                "started",
-                forms.ValidationError(
-                    _(
-                        "This form was open for a long time, so for your security it was not sent yet. "
-                        "Everything you typed is still here: please check it and press “Send enquiry” again."
-                    ),
-                    code="out_of_date",
-                ),
-            )
-            self.data = self.data.copy()
-            self.data[self.add_prefix("started")] = spam.restarted_token()
-        return cleaned_data
+    out_of_date_message = _(
+        "This form was open for a long time, so for your security it was not sent yet. "
+        "Everything you typed is still here: please check it and press “Send enquiry” again."
+    )
 
     def clean_name(self):
         return " ".join(self.cleaned_data["name"].split())
@@ -156,7 +158,7 @@ class TaxShareForm(forms.Form):
 # --- The conversation on an enquiry (the status page and the enquiry's admin page) -------------
 
 
-class EnquiryAnswerForm(forms.Form):
+class EnquiryAnswerForm(FormClockMixin, forms.Form):
     """The investor's answer on the private page of their enquiry (promotion:enquiry-status), with
     the enquiry form's defences: a field people never see, and a clock that is sent once."""
 
@@ -187,27 +189,10 @@ class EnquiryAnswerForm(forms.Form):
             Submit("send", _("Send answer"), css_class="btn-enquire"),
         )
 
-    def clean_started(self) -> spam.Clock | None:
-        return spam.read_clock(self.cleaned_data["started"])
-
-    def clean(self):
-        """A form open too long comes back with what was typed and a new clock, as the enquiry form does."""
-        cleaned_data = super().clean()
-        clock = cleaned_data.get("started")
-        if clock is not None and spam.is_out_of_date(clock):
-            self.add_error(
-                "started",
-                forms.ValidationError(
-                    _(
-                        "This page was open for a long time, so for your security your answer was not sent yet. "
-                        "What you typed is still here: please check it and press “Send answer” again."
-                    ),
-                    code="out_of_date",
-                ),
-            )
-            self.data = self.data.copy()
-            self.data[self.add_prefix("started")] = spam.restarted_token()
-        return cleaned_data
+    out_of_date_message = _(
+        "This page was open for a long time, so for your security your answer was not sent yet. "
+        "What you typed is still here: please check it and press “Send answer” again."
+    )
 
 
 RATING_CHOICES = [
