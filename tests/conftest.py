@@ -59,6 +59,24 @@ def test_settings(settings, tmp_path):
 
 
 @pytest.fixture
+def officer(django_user_model):
+    """A member of "Promotion officers" with a full name (modules that need another define their own)."""
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user(
+        "wangfang", "wang.fang@zone.example.cn", "pw", first_name="Fang", last_name="Wang", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name="Promotion officers"))
+    return user
+
+
+@pytest.fixture
+def officer_client(client, officer):
+    client.force_login(officer)
+    return client
+
+
+@pytest.fixture
 def staff_client(client, django_user_model):
     user = django_user_model.objects.create_superuser("editor", "editor@example.com", "a-long-test-password")
     client.force_login(user)

@@ -39,21 +39,6 @@ def enquiry_settings(settings):
 
 
 @pytest.fixture
-def officer(django_user_model):
-    user = django_user_model.objects.create_user(
-        "wangfang", "wang.fang@zone.example.cn", "pw", first_name="Fang", last_name="Wang", is_staff=True
-    )
-    user.groups.add(Group.objects.get(name="Promotion officers"))
-    return user
-
-
-@pytest.fixture
-def officer_client(client, officer):
-    client.force_login(officer)
-    return client
-
-
-@pytest.fixture
 def editor_client(client, django_user_model):
     user = django_user_model.objects.create_user("editor", "editor@zone.example.cn", "pw", is_staff=True)
     user.groups.add(Group.objects.get(name="Content editors"))

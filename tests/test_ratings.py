@@ -33,21 +33,6 @@ def enquiry_settings(settings):
     return settings
 
 
-@pytest.fixture
-def officer(django_user_model):
-    user = django_user_model.objects.create_user(
-        "wangfang", "wang.fang@zone.example.cn", "pw", first_name="Fang", last_name="Wang", is_staff=True
-    )
-    user.groups.add(Group.objects.get(name="Promotion officers"))
-    return user
-
-
-@pytest.fixture
-def officer_client(client, officer):
-    client.force_login(officer)
-    return client
-
-
 def concluded(status=Enquiry.Status.LANDED, **fields) -> Enquiry:
     enquiry = make_enquiry(**fields)
     Enquiry.objects.filter(pk=enquiry.pk).update(status=status)
