@@ -6,7 +6,6 @@ import ipaddress
 import os
 import re
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -17,26 +16,23 @@ from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
+from bench.server import (
+    Gunicorn,
+    clean_environ,
+    free_port,  # noqa: F401 - the proxy tests take their ports from here too
+)
+
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
-GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 SECRET_KEY = "servers-under-test-share-this-key-so-links-signed-on-one-open-on-another"
 ADMIN_PASSWORD = "a-long-test-password"
 REFERENCE = re.compile(r"HQ-\d{4}-\d{5}")
 IPV4_OR_6 = (ipaddress.IPv4Address, ipaddress.IPv6Address)
-# Variables of the test run that must not leak into the servers (HTTPS, another admin path…).
-SCRUBBED_PREFIXES = ("DJANGO_", "GUNICORN_", "ENQUIRY_", "AXES_", "EMAIL_", "PAGE_")
-SCRUBBED = {"DATABASE_URL", "REDIS_URL", "ADMIN_URL", "PORT", "SITE_URL"}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def base_env(**overrides: str) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in SCRUBBED and not k.startswith(SCRUBBED_PREFIXES)}
+    """The test run's environment without what would leak into the servers (HTTPS, another admin path…)."""
+    env = clean_environ()
     env.update(
         DJANGO_SECRET_KEY=SECRET_KEY,
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
@@ -145,53 +141,17 @@ class SiteDatabase:
             self.admin_sql(f'DROP DATABASE IF EXISTS "{urlsplit(self.template).path.lstrip("/")}" WITH (FORCE)')
 
 
-class Server:
+class Server(Gunicorn):
     """One gunicorn master and its workers, started with deploy/gunicorn.conf.py as `make run` does."""
 
     def __init__(self, env: dict, folder: Path, workers: int = 3, name: str = "site"):
-        self.port = free_port()
-        self.env = {**env, "PORT": str(self.port), "GUNICORN_WORKERS": str(workers)}
-        self.env.setdefault("DJANGO_VAR_DIR", str(folder))
-        self.log_path = folder / f"{name}.log"
-        self.process: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> "Server":
-        log = self.log_path.open("a")
-        self.process = subprocess.Popen(
+        super().__init__(
+            {"DJANGO_VAR_DIR": str(folder), **env},
+            folder / f"{name}.log",
+            workers=workers,
             # %(p)s: which worker answered, so that a test can tell that several did.
-            [GUNICORN, "-c", "deploy/gunicorn.conf.py", "--no-control-socket", "--access-logformat",
-             'pid=%(p)s "%(r)s" %(s)s', "zone_site.wsgi"],
-            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, f"gunicorn exited:\n{self.log_path.read_text()[-3000:]}"
-            try:
-                if requests.get(self.url + "/healthz", timeout=10).status_code == 200:
-                    return self
-            except requests.RequestException:  # not listening yet, or its workers are still booting
-                pass
-            time.sleep(0.2)
-        self.kill()  # a server that never answered is not left running
-        raise AssertionError(f"gunicorn did not answer in 60 s:\n{self.log_path.read_text()[-3000:]}")
-
-    def kill(self) -> None:
-        """SIGKILL the master and every worker at once: a crash, not a shutdown."""
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(10)
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(30)
-            except subprocess.TimeoutExpired:
-                self.kill()
+            options=("--access-logformat", 'pid=%(p)s "%(r)s" %(s)s'),
+        )
 
     def workers_that_answered(self, marker: str) -> set[str]:
         return {
@@ -199,12 +159,6 @@ class Server:
             for line in self.log_path.read_text().splitlines()
             if line.startswith("pid=") and marker in line
         }
-
-    def __enter__(self) -> "Server":
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
 
 
 def form_fields(html: str) -> dict:

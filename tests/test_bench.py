@@ -1,6 +1,6 @@
 """`make bench` fails when a budget is missed.
 
-Quick runs of scripts/bench.py on the shipped fixtures (two pages, a few requests each), in a
+Quick runs of `python -m bench` on the shipped fixtures (two pages, a few requests each), in a
 folder of their own that the runs share, so that only the first builds the database: with a
 p50 budget no server can meet the run exits 1 and marks the rows; with generous time budgets
 (and the real query counts and kilobytes) it exits 0."""
@@ -15,6 +15,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.core.management import get_commands
 
 ROOT = Path(__file__).resolve().parent.parent
 QUICK = [
@@ -36,7 +38,7 @@ def bench_dir(tmp_path_factory):
 def run_bench(bench_dir: Path, *options: str) -> tuple[int, str, dict]:
     results = bench_dir / "results.json"
     results.unlink(missing_ok=True)
-    command = [sys.executable, "scripts/bench.py", *QUICK, "--var-dir", str(bench_dir / "var")]
+    command = [sys.executable, "-m", "bench", *QUICK, "--var-dir", str(bench_dir / "var")]
     process = subprocess.Popen(
         [*command, "--results", str(results), *options],
         cwd=ROOT,
@@ -95,3 +97,13 @@ def test_a_run_that_measured_nothing_fails(bench_dir):
     assert "skipped" in table_row(output, "home")
     assert "no page was measured" in output
     assert results["skipped"] == ["fixtures: home", "fixtures: park detail"]
+
+
+def test_the_product_ships_none_of_the_tools():
+    """The bench imports the product, never the other way round, and is no app of the site."""
+    product = [ROOT / "manage.py", *ROOT.glob("promotion/**/*.py"), *ROOT.glob("zone_site/**/*.py")]
+    tool_import = re.compile(r"^\s*(from|import)\s+bench\b", re.MULTILINE)
+    assert [str(path.relative_to(ROOT)) for path in product if tool_import.search(path.read_text())] == []
+    assert not [app for app in settings.INSTALLED_APPS if app.split(".")[0] == "bench"]
+    assert "build_scaled_data" not in get_commands()
+    assert not (ROOT / "promotion" / "scaled.py").exists()

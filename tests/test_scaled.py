@@ -3,17 +3,16 @@
 import re
 from collections import Counter
 from datetime import timedelta
-from io import StringIO
 
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from bench import data
+from bench.scaled import build_scaled_data
 from promotion.models import Enquiry, EnquiryNote, Enterprise, Industry, Park, Policy, Project
-from promotion.scaled import build_scaled_data
 from promotion.services import OFFICERS_GROUP
 
 pytestmark = pytest.mark.django_db
@@ -155,9 +154,8 @@ def test_admin_enquiry_list_and_page_answer_on_the_scaled_data(scaled, staff_cli
     assert staff_client.get(reverse("admin:promotion_enquiry_change", args=[enquiry.pk])).status_code == 200
 
 
-def test_the_command_prints_the_counts():
-    out = StringIO()
-    call_command("build_scaled_data", *[f"--{table}={count}" for table, count in SMALL.items()], stdout=out)
-    printed = out.getvalue()
+def test_the_command_prints_the_counts(capsys):
+    assert data.main([f"--{table}={count}" for table, count in SMALL.items()]) == 0
+    printed = capsys.readouterr().out
     assert re.search(r"^enquiries\s+500\s+500$", printed, re.MULTILINE), printed
     assert "Scaled dataset ready" in printed
