@@ -1,183 +1,61 @@
-"""Bar charts drawn on the server: the plan targets beside the figures the zone has reported.
+"""Bar charts drawn on the server: the numbers and the lengths of the bars; the browser sets the words.
 
-Everything here is arithmetic on numbers and words; the SVG itself is written by
-``templates/includes/_bar_chart.html``. Coordinates are in the SVG's own user units
-(its ``viewBox``), so the chart scales with the page.
+A chart is a list of groups (an indicator, a month), each a label and a few bars. A bar's length
+is a share of its scale; ``templates/includes/_bars.html`` draws it as an SVG rectangle sized by
+its attributes and writes the words beside it as HTML text, so the browser wraps them at any
+screen width and text size, and the stylesheet (``static/css/site.css``) lays them out.
 """
 
-import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from .units import Quantity, year_text
+from .units import year_text
 
-SLATE = "#4a5761"  # the reported figure
-CANAL = "#0b6e69"  # the target
-
-# Share of an em that a character takes, measured on DejaVu Sans, the widest of the fonts the
-# site's stack falls back to (Segoe UI, Roboto, PingFang are narrower). Generous on purpose:
-# a label estimated too wide wraps a little early, one estimated too narrow overflows.
-THIN_CHARACTERS = set(" .,:;!|'’‘ijlI")
-NARROW_CHARACTERS = set("()[]ft-/r")
-WIDE_CHARACTERS = set("mwMW@%—")
-CJK = r"\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
-TOKENS = re.compile(rf"[{CJK}][、，。；：！？）」』”]*|[^\s{CJK}]+?(?:[-–—/]|(?=[\s{CJK}])|$)|\s+")
-
-
-def text_width(text: str, size: float, bold: bool = False) -> float:
-    """An estimate of how wide a line of text is drawn, in the units of its font size."""
-    ems = 0.0
-    for character in text:
-        if unicodedata.east_asian_width(character) in ("W", "F"):
-            ems += 1.0
-        elif character in THIN_CHARACTERS:
-            ems += 0.32
-        elif character in NARROW_CHARACTERS:
-            ems += 0.42
-        elif character in WIDE_CHARACTERS:
-            ems += 0.95
-        elif character.isupper():
-            ems += 0.70
-        elif character.isdigit():
-            ems += 0.64
-        else:
-            ems += 0.58
-    return ems * size * (1.15 if bold else 1.02)
-
-
-def _tokens(text: str) -> list[tuple[str, bool]]:
-    """Words (split after dashes) and single Chinese characters, each with whether a space comes before it."""
-    tokens, space = [], False
-    for token in TOKENS.findall(" ".join(text.split())):
-        if token.isspace():
-            space = True
-            continue
-        tokens.append((token, space))
-        space = False
-    return tokens
-
-
-def _split_long(word: str, max_width: float, size: float, bold: bool) -> list[str]:
-    pieces, piece = [], ""
-    for character in word:
-        if piece and text_width(piece + character, size, bold) > max_width:
-            pieces.append(piece)
-            piece = ""
-        piece += character
-    return [*pieces, piece] if piece else pieces
-
-
-def wrap_lines(
-    text: str, max_width: float, size: float, max_lines: int | None = None, bold: bool = False
-) -> list[tuple[str, bool]]:
-    """Break text into lines no wider than max_width: between words, after dashes, between Chinese characters.
-
-    Each line comes with whether a space separated it from the next in the text, so the lines
-    can be joined back into the same words. With max_lines, what does not fit ends the last
-    line with an ellipsis.
-    """
-    lines: list[tuple[str, bool]] = []
-    line = ""
-    for token, space in _tokens(text):
-        candidate = f"{line} {token}" if space and line else line + token
-        if not line or text_width(candidate, size, bold) <= max_width:
-            line = candidate
-        else:
-            lines.append((line, space))
-            line = token
-        if text_width(line, size, bold) > max_width:
-            *full, line = _split_long(line, max_width, size, bold)
-            lines.extend((piece, False) for piece in full)
-    if line:
-        lines.append((line, False))
-    if max_lines and len(lines) > max_lines:
-        last = lines[max_lines - 1][0]
-        while last and text_width(last.rstrip() + "…", size, bold) > max_width:
-            last = last[:-1]
-        lines = [*lines[: max_lines - 1], (last.rstrip(" -–—/,") + "…", False)]
-    return lines
-
-
-def wrap_text(text: str, max_width: float, size: float, max_lines: int | None = None, bold: bool = False) -> list[str]:
-    """The lines of wrap_lines() without their spacing."""
-    return [line for line, _space in wrap_lines(text, max_width, size, max_lines, bold)]
-
-
-@dataclass(frozen=True)
-class TextLine:
-    x: float
-    y: float
-    text: str
-    space_after: bool = False  # a space joins it to the next line, so the text reads (and copies) as words
+SLATE = "#4a5761"
+CANAL = "#0b6e69"
+MIN_LENGTH = 1.0  # per cent: a value above zero always shows a sliver of a bar
 
 
 @dataclass(frozen=True)
 class Bar:
-    """One bar: its number, its share of its group's scale and where it is drawn."""
+    """One bar: what it counts, its number in words and its length."""
 
-    kind: str  # "reported" or "target"
-    caption: str
-    amount: Quantity
+    kind: str  # a class for the stylesheet: "reported", "target", "received"…
     value: Decimal
-    fraction: float
+    text: str  # written beside the bar
+    fraction: float  # of the largest value on its scale
+    length: float  # per cent of the room the chart gives its bars
     colour: str
-    caption_lines: tuple[TextLine, ...]
-    x: float
-    y: float
-    width: float
-    height: float
-    value_x: float
-    value_y: float
+    caption: str = ""  # written above the bar
+    spoken: str = ""  # what a screen reader hears instead of `text`, when the words are shown once for all groups
 
 
 @dataclass(frozen=True)
 class Group:
-    """One indicator: the reported figure and the target, on the indicator's own scale."""
+    """One indicator or one period: a label over its bars."""
 
     label: str
-    when: str
-    label_lines: tuple[TextLine, ...]
-    reported: Bar
-    target: Bar
-    rule_y: float | None  # a hairline above the group, except the first
-
-    @property
-    def bars(self) -> tuple[Bar, Bar]:
-        return (self.reported, self.target)
+    bars: tuple[Bar, ...]
+    when: str = ""  # the year or period the figures hold for
 
 
 @dataclass(frozen=True)
-class PlanChart:
-    width: float
-    height: float
+class BarChart:
     groups: tuple[Group, ...]
 
-    @property
-    def max_width_rem(self) -> float:
-        """Drawn no larger than about 1.15 px a unit, so the words come out near the body text's size."""
-        return round(self.width / 14, 2)
+
+def bar(kind: str, value, largest, text: str, colour: str, span: float = 100.0, **words: str) -> Bar:
+    """A bar for `value` on a scale up to `largest`, at most `span` per cent long."""
+    value, largest = Decimal(value), Decimal(largest)
+    fraction = float(max(value, Decimal(0)) / largest) if largest > 0 else 0.0
+    length = max(fraction * span, MIN_LENGTH) if fraction else 0.0
+    return Bar(kind, value, text, fraction, round(length, 2), colour, **words)
 
 
-# Geometry, in user units. The chart is drawn narrow so that its words stay legible on a phone.
-CHART_WIDTH = 400
-MIN_BAR_SPACE = 150
-LABEL_SIZE = 16
-LABEL_LINE = 22
-CAPTION_SIZE = 14
-CAPTION_LINE = 19
-LABEL_DESCENT = 6  # from the bottom of a line to the baseline of its text
-CAPTION_DESCENT = 5
-CAPTION_GAP = 3
-VALUE_SIZE = 15
-BAR_HEIGHT = 20
-BAR_GAP = 8
-GROUP_GAP = 28
-VALUE_GAP = 6
-MIN_BAR = 2.0
+# --- The plan targets beside the figures the zone has reported ---------------------------------
 
 
 def charted_targets(targets: Iterable) -> list:
@@ -192,82 +70,22 @@ def _when(figure) -> str:
     return figure.period or ""
 
 
-def _bars(target) -> list[tuple[str, str, object]]:
-    """What each of a target's two bars shows: (kind, caption, the figure with its value and amount)."""
-    when = _when(target.baseline)
-    reported = _("Reported (%(when)s)") % {"when": when} if when else _("Reported")
-    return [("reported", reported, target.baseline), ("target", _("Target (end of the 13th Five-Year Plan)"), target)]
+def plan_chart(targets: Iterable) -> BarChart:
+    """Per indicator, the reported figure and the target as two bars, each with its words above it.
 
-
-def plan_chart(targets: Iterable) -> PlanChart:
-    """Chart data for plan targets: per indicator, the reported figure and the target as two bars.
-
-    Units differ from one indicator to the next, so each bar's length is a fraction of the
-    larger value of its own group; targets without a value or a reported figure are left out.
-    Words and numbers are written in the active language.
+    Units differ from one indicator to the next, so each bar's length is a share of the larger
+    value of its own group; targets without a value or a reported figure are left out. Words and
+    numbers are written in the active language.
     """
-    chosen = charted_targets(targets)
-    specs = [_bars(target) for target in chosen]
-
-    # Every bar's value is written at its end: leave room for the longest of them.
-    value_space = max(
-        (text_width(str(item.amount), VALUE_SIZE, bold=True) for bars in specs for *_, item in bars), default=0
-    )
-    left = 2.0
-    width = float(CHART_WIDTH)
-    bar_space = width - 2 * left - VALUE_GAP - value_space
-    if bar_space < MIN_BAR_SPACE:
-        width += MIN_BAR_SPACE - bar_space
-        bar_space = MIN_BAR_SPACE
-    text_space = width - 2 * left
-
     groups = []
-    y = 0.0
-    for index, (target, bars) in enumerate(zip(chosen, specs, strict=True)):
-        largest = max(max(item.value, Decimal(0)) for *_, item in bars)
-        rule_y = None
-        if index:
-            rule_y = y + GROUP_GAP / 2
-            y += GROUP_GAP
-        label_lines = []
-        for line, space in wrap_lines(target.label, text_space, LABEL_SIZE, bold=True):
-            y += LABEL_LINE
-            label_lines.append(TextLine(left, y - LABEL_DESCENT, line, space))
-        drawn = []
-        for kind, caption, item in bars:
-            caption_lines = []
-            for line, space in wrap_lines(caption, text_space, CAPTION_SIZE):
-                y += CAPTION_LINE
-                caption_lines.append(TextLine(left, y - CAPTION_DESCENT, line, space))
-            y += CAPTION_GAP
-            fraction = float(max(item.value, Decimal(0)) / largest) if largest else 0.0
-            length = max(fraction * bar_space, MIN_BAR) if fraction else 0.0
-            drawn.append(
-                Bar(
-                    kind=kind,
-                    caption=caption,
-                    amount=item.amount,
-                    value=item.value,
-                    fraction=fraction,
-                    colour=SLATE if kind == "reported" else CANAL,
-                    caption_lines=tuple(caption_lines),
-                    x=left,
-                    y=y,
-                    width=round(length, 2),
-                    height=BAR_HEIGHT,
-                    value_x=round(left + length + VALUE_GAP, 2),
-                    value_y=y + BAR_HEIGHT / 2 + VALUE_SIZE * 0.35,
-                )
-            )
-            y += BAR_HEIGHT + BAR_GAP
-        groups.append(
-            Group(
-                label=target.label,
-                when=_when(target.baseline),
-                label_lines=tuple(label_lines),
-                reported=drawn[0],
-                target=drawn[1],
-                rule_y=rule_y,
-            )
+    for target in charted_targets(targets):
+        reported, when = target.baseline, _when(target.baseline)
+        largest = max(reported.value, target.value, Decimal(0))
+        reported_caption = _("Reported (%(when)s)") % {"when": when} if when else _("Reported")
+        target_caption = _("Target (end of the 13th Five-Year Plan)")
+        bars = (
+            bar("reported", reported.value, largest, str(reported.amount), SLATE, caption=reported_caption),
+            bar("target", target.value, largest, str(target.amount), CANAL, caption=target_caption),
         )
-    return PlanChart(width=round(width, 2), height=round(y, 2), groups=tuple(groups))
+        groups.append(Group(target.label, bars, when))
+    return BarChart(tuple(groups))

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from . import workdays
-from .charts import CANAL, SLATE, text_width
+from .charts import CANAL, SLATE, BarChart, Group, bar
 from .models import Enquiry
 from .units import Quantity, Unit, format_number, quantity, year_text
 
@@ -202,119 +202,32 @@ class Month:
         return formats.date_format(self.start, "YEAR_MONTH_FORMAT")
 
 
-# --- The month chart, in the SVG's user units (see charts.py) ------------------------------------
+# --- The month chart (drawn as promotion.charts draws the plan chart) -----------------------------
 
-CHART_WIDTH = 400
-MIN_BAR_SPACE = 120
-LABEL_SIZE = 15
-VALUE_SIZE = 13
-BAR_HEIGHT = 14
-BAR_GAP = 3
-ROW_GAP = 14
-LABEL_GAP = 10
-VALUE_GAP = 6
-MIN_BAR = 2.0
+# The busiest month's bar takes this share of the room, leaving the rest for its number.
+MONTH_BAR_SPAN = 75.0
 
 
-@dataclass(frozen=True)
-class MonthBar:
-    kind: str  # "received" or "answered"
-    value: int
-    text: str
-    colour: str
-    x: float
-    y: float
-    width: float
-    height: float
-    value_x: float
-    value_y: float
-
-
-@dataclass(frozen=True)
-class ChartRow:
-    label: str
-    label_y: float
-    received: MonthBar
-    answered: MonthBar
-
-    @property
-    def bars(self) -> tuple[MonthBar, MonthBar]:
-        return (self.received, self.answered)
-
-
-@dataclass(frozen=True)
-class MonthChart:
-    width: float
-    height: float
-    label_x: float
-    rows: tuple[ChartRow, ...]
-    label_size: int = LABEL_SIZE
-    value_size: int = VALUE_SIZE
-
-    # Drawn at about 1.15 px a unit, as the plan chart is, so its words come out near the body
-    # text's size; narrower screens shrink it (the template's mw-100 h-auto).
-    @property
-    def display_width(self) -> int:
-        return round(self.width * 1.15)
-
-    @property
-    def display_height(self) -> int:
-        return round(self.height * 1.15)
-
-
-def month_chart(months: list[Month]) -> MonthChart:
+def month_chart(months: list[Month]) -> BarChart:
     """Per month, a bar for the enquiries received and one for those answered, on one scale.
 
     The bars carry their numbers; the first month's also say what they count, so the chart
-    needs no legend.
+    needs no legend (a screen reader hears the words with every month's numbers).
     """
-    texts = []
+    largest = max((month.figures.received for month in months), default=0)
+    groups = []
     for index, month in enumerate(months):
-        received, answered = (format_number(month.figures.received), format_number(month.figures.answered))
-        if index == 0:
-            received = pgettext("service chart", "%(count)s received") % {"count": received}
-            answered = pgettext("service chart", "%(count)s answered") % {"count": answered}
-        texts.append((received, answered))
-    left = 2.0
-    label_space = max((text_width(m.label, LABEL_SIZE) for m in months), default=0) + LABEL_GAP
-    value_space = max((text_width(t, VALUE_SIZE, bold=True) for pair in texts for t in pair), default=0)
-    width = float(CHART_WIDTH)
-    bar_space = width - 2 * left - label_space - VALUE_GAP - value_space
-    if bar_space < MIN_BAR_SPACE:
-        width += MIN_BAR_SPACE - bar_space
-        bar_space = MIN_BAR_SPACE
-    bar_x = round(left + label_space, 2)
-    largest = max((m.figures.received for m in months), default=0)
-
-    def bar(kind: str, value: int, text: str, y: float) -> MonthBar:
-        length = max(value / largest * bar_space, MIN_BAR) if value and largest else 0.0
-        return MonthBar(
-            kind=kind,
-            value=value,
-            text=text,
-            colour=SLATE if kind == "received" else CANAL,
-            x=bar_x,
-            y=round(y, 2),
-            width=round(length, 2),
-            height=BAR_HEIGHT,
-            value_x=round(bar_x + length + VALUE_GAP, 2),
-            value_y=round(y + BAR_HEIGHT / 2 + VALUE_SIZE * 0.35, 2),
-        )
-
-    rows = []
-    y = 4.0
-    for month, (received_text, answered_text) in zip(months, texts, strict=True):
-        rows.append(
-            ChartRow(
-                label=month.label,
-                label_y=round(y + BAR_HEIGHT + BAR_GAP / 2 + LABEL_SIZE * 0.35, 2),
-                received=bar("received", month.figures.received, received_text, y),
-                answered=bar("answered", month.figures.answered, answered_text, y + BAR_HEIGHT + BAR_GAP),
-            )
-        )
-        y += 2 * BAR_HEIGHT + BAR_GAP + ROW_GAP
-    height = y - ROW_GAP + 4
-    return MonthChart(width=round(width, 2), height=round(height, 2), label_x=left, rows=tuple(rows))
+        bars = []
+        for kind, count, colour, words in (
+            ("received", month.figures.received, SLATE, pgettext("service chart", "%(count)s received")),
+            ("answered", month.figures.answered, CANAL, pgettext("service chart", "%(count)s answered")),
+        ):
+            number = format_number(count)
+            said = words % {"count": number}
+            text, spoken = (said, "") if index == 0 else (number, said)
+            bars.append(bar(kind, count, largest, text, colour, span=MONTH_BAR_SPAN, spoken=spoken))
+        groups.append(Group(month.label, tuple(bars)))
+    return BarChart(tuple(groups))
 
 
 # --- Reading the enquiries -----------------------------------------------------------------------
@@ -361,7 +274,7 @@ class ServiceRecord:
         return year_text(self.year)
 
     @property
-    def chart(self) -> MonthChart:
+    def chart(self) -> BarChart:
         return month_chart(list(self.months))
 
 

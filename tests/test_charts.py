@@ -1,20 +1,28 @@
-"""The plan chart and the zone map, rendered as a reader gets them, from the zone's real content."""
+"""The plan chart, the month chart and the zone map, rendered as a reader gets them, from the zone's real content.
 
-from itertools import combinations
+The server draws the shapes; the words are HTML text that the browser lays out (tests/test_browser_csp.py
+checks them at 320 px and at 200 % text).
+"""
+
+from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
+from django.conf import settings
 from django.template import Context, Template
+from django.template.loader import render_to_string
 from django.utils import translation
 
-from promotion.charts import plan_chart, text_width, wrap_text
+from promotion.charts import plan_chart
 from promotion.models import Park, PlanTarget
-from promotion.zone_map import zone_map, zone_maps
+from promotion.service_record import Figures, Month, month_chart
+from promotion.zone_map import MAX_COLUMNS, zone_map
 
 pytestmark = pytest.mark.django_db
 
 SVG = "{http://www.w3.org/2000/svg}"
 CHARTED = ["Main business income", "Total industrial output value", "Actual use of foreign capital"]
+STYLESHEET = (Path(settings.BASE_DIR) / "static" / "css" / "site.css").read_text(encoding="utf-8")
 
 
 def render(source: str, **context) -> str:
@@ -38,94 +46,103 @@ def text_of(element: ElementTree.Element) -> str:
     return " ".join("".join(element.itertext()).split())
 
 
+def by_class(element: ElementTree.Element, name: str) -> list[ElementTree.Element]:
+    return [e for e in element.iter() if name in (e.get("class") or "").split()]
+
+
 def groups(figure: ElementTree.Element) -> list[ElementTree.Element]:
-    return figure.findall(f".//{SVG}g[@class='plan-chart-group']")
+    return by_class(figure, "bar-chart-group")
 
 
 def bars(group: ElementTree.Element) -> dict[str, ElementTree.Element]:
-    return {rect.get("class").split()[-1]: rect for rect in group.iter(f"{SVG}rect")}
+    return {e.get("class").split()[-1].removeprefix("bar-chart-bar-"): e for e in by_class(group, "bar-chart-bar")}
 
 
-def values(group: ElementTree.Element) -> list[str]:
-    return [text_of(text) for text in group.iter(f"{SVG}text") if text.get("class") == "plan-chart-value"]
+def length(bar: ElementTree.Element) -> float:
+    return float(bar.find(f".//{SVG}svg").get("width").removesuffix("%"))
+
+
+def words(bar: ElementTree.Element) -> tuple[str, str]:
+    caption = by_class(bar, "bar-chart-caption")
+    return (text_of(caption[0]) if caption else "", text_of(by_class(bar, "bar-chart-value")[0]))
+
+
+def assert_no_inline_style(html: str) -> None:
+    assert "<style" not in html and "style=" not in html
 
 
 def test_one_group_for_each_target_with_a_reported_figure():
     drawn = groups(chart_figure())
 
-    assert len(drawn) == 3
-    labels = [text_of(group.find(f"{SVG}text[@class='plan-chart-label']")) for group in drawn]
-    assert labels == CHARTED
+    assert [text_of(by_class(group, "bar-chart-label")[0]) for group in drawn] == CHARTED
 
 
 def test_the_target_bar_is_longer_than_the_reported_one():
     for group in groups(chart_figure()):
         drawn = bars(group)
-        assert float(drawn["plan-chart-bar-target"].get("width")) > float(drawn["plan-chart-bar-reported"].get("width"))
+        assert length(drawn["target"]) > length(drawn["reported"])
 
 
 def test_each_indicator_has_its_own_scale():
     chart = plan_chart(targets())
 
-    assert [group.target.fraction for group in chart.groups] == [1.0, 1.0, 1.0]
-    assert [round(group.reported.fraction, 4) for group in chart.groups] == [0.5083, 0.6, 0.15]
+    assert [[bar.fraction for bar in group.bars][1] for group in chart.groups] == [1.0, 1.0, 1.0]
+    assert [round(group.bars[0].fraction, 4) for group in chart.groups] == [0.5083, 0.6, 0.15]
+    assert [length(bars(group)["reported"]) for group in groups(chart_figure())] == [50.83, 60.0, 15.0]
+    assert {length(bars(group)["target"]) for group in groups(chart_figure())} == {100.0}
 
 
-def test_values_are_written_at_the_end_of_the_bars():
-    drawn = groups(chart_figure())
+def test_each_bar_says_what_it_shows_and_its_value_as_text():
+    drawn = [{kind: words(bar) for kind, bar in bars(group).items()} for group in groups(chart_figure())]
 
-    assert [values(group) for group in drawn] == [
-        ["61 billion yuan", "at least 120 billion yuan"],
-        ["90 billion yuan", "150 billion yuan"],
-        ["150 million US dollars", "1 billion US dollars"],
+    assert drawn == [
+        {
+            "reported": ("Reported (2015)", "61 billion yuan"),
+            "target": ("Target (end of the 13th Five-Year Plan)", "at least 120 billion yuan"),
+        },
+        {
+            "reported": ("Reported (2015)", "90 billion yuan"),
+            "target": ("Target (end of the 13th Five-Year Plan)", "150 billion yuan"),
+        },
+        {
+            "reported": ("Reported (Cumulative, in recent years)", "150 million US dollars"),
+            "target": ("Target (end of the 13th Five-Year Plan)", "1 billion US dollars"),
+        },
     ]
-    for group in drawn:
-        ends = [float(rect.get("x")) + float(rect.get("width")) for rect in group.iter(f"{SVG}rect")]
-        starts = [float(text.get("x")) for text in group.iter(f"{SVG}text") if text.get("class") == "plan-chart-value"]
-        assert all(start > end for start, end in zip(starts, ends, strict=True))
 
 
-def test_bars_say_when_the_figure_was_reported():
-    captions = [
-        text_of(text) for text in chart_figure().iter(f"{SVG}text") if text.get("class") == "plan-chart-caption"
-    ]
+def test_the_words_are_html_left_whole_for_the_browser_to_wrap():
+    html = render("{% plan_chart targets %}", targets=targets())
+    figure = parse(html)
 
-    assert captions[0] == "Reported (2015)"
-    assert captions[1] == "Target (end of the 13th Five-Year Plan)"
-    assert captions[4] == "Reported (Cumulative, in recent years)"
-
-
-def test_the_svg_is_an_accessible_image():
-    svg = chart_figure().find(f"{SVG}svg")
-
-    assert svg.get("role") == "img"
-    title = svg.find(f"{SVG}title")
-    assert title.get("id") == svg.get("aria-labelledby")
-    assert "13th Five-Year Plan" in title.text
-    desc = svg.find(f"{SVG}desc")
-    assert desc.get("id") == svg.get("aria-describedby")
-    assert "Main business income: 61 billion yuan reported (2015); target at least 120 billion yuan." in desc.text
+    # No SVG text, no server-made lines: the shapes are only the bars, hidden from screen readers.
+    assert not list(figure.iter(f"{SVG}text")) and "tspan" not in html
+    for svg in figure.iter(f"{SVG}svg"):
+        assert svg.get("aria-hidden") == "true"
+        assert [child.tag for child in svg] == [f"{SVG}rect"]
+    long = "Output value of the strategic emerging industries of the zone, as a share of its whole industrial output"
+    target = targets().get(label="Main business income")
+    target.label = long
+    labels = by_class(parse(render("{% plan_chart targets %}", targets=[target])), "bar-chart-label")
+    assert [label.text for label in labels] == [long]
+    assert_no_inline_style(html)
 
 
-def test_the_svg_scales_with_the_page():
-    svg = chart_figure().find(f"{SVG}svg")
+def test_the_chart_is_a_figure_named_by_its_caption():
+    figure = chart_figure()
 
-    assert svg.get("width") == "100%"
-    assert svg.get("height") is None
-    assert len(svg.get("viewBox").split()) == 4
-
-
-def test_text_is_at_least_14_units_and_dark_enough():
-    for text in chart_figure().iter(f"{SVG}text"):
-        assert float(text.get("font-size")) >= 14
-        assert text.get("fill") in {"#1f2a33", "#4a5761", "#0b6e69"}  # each 5.7:1 or more on #faf7f2
+    assert figure.tag == "figure"
+    caption = figure.find("figcaption")
+    assert caption.get("id") == "plan-chart-title"
+    assert "13th Five-Year Plan" in caption.text
+    assert "visually-hidden" in caption.get("class")
 
 
 def test_bars_are_canal_for_the_target_and_slate_for_the_reported_figure():
     for group in groups(chart_figure()):
         drawn = bars(group)
-        assert drawn["plan-chart-bar-target"].get("fill") == "#0b6e69"
-        assert drawn["plan-chart-bar-reported"].get("fill") == "#4a5761"
+        assert drawn["target"].find(f".//{SVG}rect").get("fill") == "#0b6e69"
+        assert drawn["reported"].find(f".//{SVG}rect").get("fill") == "#4a5761"
 
 
 def test_the_numbers_are_also_a_table_under_details():
@@ -150,8 +167,9 @@ def test_values_are_written_the_chinese_way_in_chinese():
     with translation.override("zh-hans"):
         html = render("{% plan_chart targets %}", targets=targets())
 
-    first = groups(parse(html))[0]
-    assert values(first) == ["610亿元", "突破1200亿元"]
+    first = bars(groups(parse(html))[0])
+    assert words(first["reported"]) == ("实际完成（2015年）", "610亿元")
+    assert words(first["target"])[1] == "突破1200亿元"
     assert "1200亿元" in html.split("<table", 1)[1]
 
 
@@ -166,48 +184,98 @@ def test_nothing_is_drawn_without_a_target_to_chart():
     assert render("{% plan_chart targets %}", targets=targets().filter(baseline=None)).strip() == ""
 
 
-def map_figure(parks) -> ElementTree.Element:
-    return parse(render("{% zone_map parks %}", parks=parks))
+# --- The month chart of the service record -----------------------------------------------------
 
 
-def drawings(figure: ElementTree.Element) -> list[ElementTree.Element]:
-    return figure.findall(f"{SVG}svg")
+def months(*counts: tuple[int, int]) -> list[Month]:
+    from datetime import date
+
+    return [
+        Month(date(2026, number, 1), Figures(received, answered, (), 0, 0, ()))
+        for number, (received, answered) in enumerate(counts, start=1)
+    ]
 
 
-def links(svg: ElementTree.Element) -> list[ElementTree.Element]:
-    return svg.findall(f"{SVG}a")
+def month_figure(chart) -> ElementTree.Element:
+    return parse(render_to_string("includes/_month_chart.html", {"chart": chart, "id_prefix": "service-chart"}))
 
 
-def test_one_link_per_park_to_its_page_labelled_with_its_name():
+def test_the_month_chart_draws_every_month_on_one_scale():
+    figure = month_figure(month_chart(months((10, 8), (5, 5), (0, 0))))
+
+    drawn = [bars(group) for group in groups(figure)]
+    assert [text_of(by_class(group, "bar-chart-label")[0]) for group in groups(figure)] == [
+        "January 2026",
+        "February 2026",
+        "March 2026",
+    ]
+    # The busiest month's bar leaves a quarter of the row for its number.
+    assert [(length(b["received"]), length(b["answered"])) for b in drawn] == [(75.0, 60.0), (37.5, 37.5), (0.0, 0.0)]
+
+
+def test_the_first_month_says_what_the_bars_count_and_a_screen_reader_hears_it_every_month():
+    figure = month_figure(month_chart(months((10, 8), (5, 3))))
+
+    first, second = (bars(group) for group in groups(figure))
+    assert text_of(first["received"]) == "10 received" and text_of(first["answered"]) == "8 answered"
+    value = by_class(second["received"], "bar-chart-value")[0]
+    assert value.text == "5" and value.get("aria-hidden") == "true"
+    assert text_of(by_class(second["received"], "visually-hidden")[0]) == "5 received"
+    assert text_of(by_class(second["answered"], "visually-hidden")[0]) == "3 answered"
+    assert figure.get("aria-labelledby") == "service-chart-title"
+    assert "last 12 months" in text_of(figure.find(".//*[@id='service-chart-title']"))
+
+
+def test_the_month_chart_speaks_chinese():
+    with translation.override("zh-hans"):
+        figure = month_figure(month_chart(months((10, 8), (5, 3))))
+
+    first, second = (bars(group) for group in groups(figure))
+    assert text_of(first["received"]) == "收到10件"
+    assert text_of(by_class(second["answered"], "visually-hidden")[0]) == "答复3件"
+    assert text_of(by_class(groups(figure)[0], "bar-chart-label")[0]) == "2026年1月"
+
+
+# --- The zone map ------------------------------------------------------------------------------
+
+
+def map_figure(parks, columns: int = 3) -> ElementTree.Element:
+    return parse(render("{% zone_map parks columns %}", parks=parks, columns=columns))
+
+
+def links(figure: ElementTree.Element) -> list[ElementTree.Element]:
+    return list(figure.iter("a"))
+
+
+def rows(figure: ElementTree.Element) -> list[ElementTree.Element]:
+    return by_class(figure, "zone-map-row")
+
+
+def test_one_link_per_park_to_its_page_named_in_full():
     parks = list(Park.objects.all())
+    figure = map_figure(parks)
 
-    for svg in drawings(map_figure(parks)):
-        drawn = links(svg)
-        assert [link.get("href") for link in drawn] == [park.get_absolute_url() for park in parks]
-        for link, park in zip(drawn, parks, strict=True):
-            assert link.find(f"{SVG}title").text == park.name
-            label = text_of(link.find(f"{SVG}text"))
-            assert label == park.name
-            assert link.find(f"{SVG}rect") is not None
+    drawn = links(figure)
+    assert [link.get("href") for link in drawn] == [park.get_absolute_url() for park in parks]
+    assert [text_of(link) for link in drawn] == [park.name for park in parks]
 
 
 def test_the_links_point_at_real_park_pages(client):
-    figure = map_figure(Park.objects.all())
-
-    for link in links(drawings(figure)[0]):
+    for link in links(map_figure(Park.objects.all())):
         assert client.get(link.get("href")).status_code == 200
 
 
-def test_the_map_is_a_labelled_group_with_a_visible_focus_style():
-    wide = drawings(map_figure(Park.objects.all()))[0]
+def test_the_map_is_a_labelled_group_with_its_styles_in_the_stylesheet():
+    html = render("{% zone_map parks %}", parks=Park.objects.all())
+    drawing = by_class(parse(html), "zone-map-drawing")[0]
 
-    assert wide.get("role") == "group"
-    assert "Schematic map" in wide.get("aria-label")
-    style = wide.find(f"{SVG}style").text
-    assert ".zone-map-svg a:focus-visible rect.zone-map-shape { stroke: #b3121b; stroke-width: 4; }" in style
-    for rect in wide.iter(f"{SVG}rect"):
-        # Drawn by presentation attributes, so it still looks right if a CSP blocks the <style>.
-        assert rect.get("fill") and rect.get("stroke")
+    assert drawing.get("role") == "group"
+    assert "Schematic map" in drawing.get("aria-label")
+    assert_no_inline_style(html)
+    assert ".zone-map-park:focus-visible { outline: 3px solid var(--zone-red);" in STYLESHEET
+    for svg in parse(html).iter(f"{SVG}svg"):
+        assert svg.get("aria-hidden") == "true"
+        assert not list(svg.iter(f"{SVG}text"))
 
 
 def test_the_caption_says_it_is_a_schematic_not_to_scale():
@@ -218,32 +286,19 @@ def test_the_caption_says_it_is_a_schematic_not_to_scale():
 
 
 def test_the_huan_river_park_is_a_green_band_below_the_terraces():
-    wide = zone_map(list(Park.objects.all()), columns=3)
-    river = next(shape for shape in wide.shapes if shape.park.slug == "huan-river-park")
+    drawn = rows(map_figure(Park.objects.all()))
 
-    assert river.is_band
-    assert river.width == wide.width - 2 * river.x
-    assert all(shape.bottom < river.y for shape in wide.shapes if shape is not river)
-
-
-def test_phones_get_a_one_column_drawing_hidden_by_default():
-    wide, narrow = drawings(map_figure(Park.objects.all()))
-
-    assert wide.get("display") is None
-    assert narrow.get("display") == "none"
-    assert "@media (max-width:" in wide.find(f"{SVG}style").text
-    assert len({shape.x for shape in zone_maps(list(Park.objects.all()))[1].shapes}) == 1
+    assert [text_of(link) for link in links(drawn[-1])] == ["Huan River Ecological Leisure Park"]
+    assert "zone-map-river" in drawn[-1].get("class")
+    assert all("zone-map-river" not in row.get("class") for row in drawn[:-1])
 
 
-def test_each_drawing_scales_and_keeps_its_text_legible():
-    for svg in drawings(map_figure(Park.objects.all())):
-        assert svg.get("width") == "100%"
-        assert len(svg.get("viewBox").split()) == 4
-        assert all(float(text.get("font-size")) >= 14 for text in svg.iter(f"{SVG}text"))
+def test_terrace_edges_lie_between_the_rows_of_plots_only():
+    figure = map_figure(Park.objects.all())
+    drawing = by_class(figure, "zone-map-drawing")[0]
 
-
-def test_nothing_is_drawn_without_parks():
-    assert render("{% zone_map parks %}", parks=[]).strip() == ""
+    sequence = [child.get("class").split()[-1] for child in drawing if child.tag in ("ul", f"{SVG}svg")]
+    assert sequence == ["zone-map-row", "zone-map-terrace"] * 2 + ["zone-map-row", "zone-map-river"]
 
 
 def synthetic_parks(count: int, ecological: int = 0) -> list[Park]:
@@ -255,59 +310,42 @@ def synthetic_parks(count: int, ecological: int = 0) -> list[Park]:
     return parks
 
 
-def overlap(a, b) -> bool:
-    return a.x < b.right and b.x < a.right and a.y < b.bottom and b.y < a.bottom
-
-
 @pytest.mark.parametrize(("count", "ecological"), [(1, 0), (15, 0), (0, 1), (1, 1), (10, 1), (15, 4)])
-@pytest.mark.parametrize("columns", [1, 2, 3])
-def test_any_number_of_parks_fits_without_overlapping(count, ecological, columns):
-    for drawn in zone_maps(synthetic_parks(count, ecological), columns=columns):
-        assert len(drawn.shapes) == count + ecological
-        for a, b in combinations(drawn.shapes, 2):
-            assert not overlap(a, b), (a.park.slug, b.park.slug)
-        for shape in drawn.shapes:
-            assert 0 <= shape.x and shape.right <= drawn.width
-            assert 0 <= shape.y and shape.bottom <= drawn.height
-            for line in shape.lines:
-                half = text_width(line.text, 15) / 2
-                assert shape.x <= line.x - half and line.x + half <= shape.right
-                assert shape.y + 15 <= line.y <= shape.bottom - 4
+@pytest.mark.parametrize("columns", [1, 2, 3, 4])
+def test_any_number_of_parks_is_drawn_once_each_in_rows_of_the_columns_asked(count, ecological, columns):
+    parks = synthetic_parks(count, ecological)
+    drawn = zone_map(parks, columns=columns)
+
+    assert [park for row in drawn.rows for park in row.parks] == parks
+    assert all(1 <= len(row.parks) <= columns for row in drawn.rows)
+    assert [row.is_river for row in drawn.rows] == sorted(row.is_river for row in drawn.rows)
+    assert f".zone-map-columns-{columns} {{ --zone-map-columns: {columns}; }}" in STYLESHEET
+
+
+def test_the_columns_stay_within_what_the_stylesheet_lays_out():
+    assert zone_map(synthetic_parks(12), columns=9).columns == MAX_COLUMNS
+    assert zone_map(synthetic_parks(12), columns=0).columns == 1
 
 
 def test_fifteen_synthetic_parks_render_as_fifteen_links():
-    parks = synthetic_parks(15)
-    wide = drawings(map_figure(parks))[0]
+    figure = map_figure(synthetic_parks(15))
 
-    assert [link.get("href") for link in links(wide)] == [f"/en/parks/synthetic-{i}/" for i in range(15)]
+    assert [link.get("href") for link in links(figure)] == [f"/en/parks/synthetic-{i}/" for i in range(15)]
+    assert [len(links(row)) for row in rows(figure)] == [3, 3, 3, 3, 3]
 
 
 def test_one_park_renders_alone():
-    wide = drawings(map_figure(synthetic_parks(1)))[0]
-
-    assert [text_of(link.find(f"{SVG}text")) for link in links(wide)] == ["Synthetic Industrial Park Number 0"]
+    assert [text_of(link) for link in links(map_figure(synthetic_parks(1)))] == ["Synthetic Industrial Park Number 0"]
 
 
-def test_long_names_wrap_onto_at_most_three_lines():
-    park = Park(name="Tsinghua–Hongqi Canal New Material Industrialization Base", slug="tsinghua")
-    endless = Park(name=" ".join(["Industrialization"] * 12), slug="endless")
-    shapes = zone_map([park, endless], columns=2).shapes
+def test_long_names_are_written_whole():
+    long = "Tsinghua–Hongqi Canal New Material Industrialization Base"
+    endless = " ".join(["Industrialization"] * 12)
+    chinese = "红旗渠经济技术开发区煤机装备制造产业园"
+    parks = [Park(name=name, slug=f"park-{i}") for i, name in enumerate([long, endless, chinese])]
 
-    assert [line.text for line in shapes[0].lines] == [
-        "Tsinghua–Hongqi Canal",
-        "New Material",
-        "Industrialization Base",
-    ]
-    assert len(shapes[1].lines) == 3
-    assert shapes[1].lines[-1].text.endswith("…")
+    assert [text_of(link) for link in links(map_figure(parks))] == [long, endless, chinese]
 
 
-def test_chinese_names_break_between_characters():
-    lines = wrap_text("红旗渠经济技术开发区煤机装备制造产业园", 190, 15)
-
-    assert len(lines) == 2
-    assert "".join(lines) == "红旗渠经济技术开发区煤机装备制造产业园"
-    assert all(text_width(line, 15) <= 190 for line in lines)
-    shape = zone_map([Park(name="红旗渠经济技术开发区煤机装备制造产业园", slug="coal")]).shapes[0]
-    assert len(shape.lines) == 2
-    assert not any(line.space_after for line in shape.lines)  # no space creeps between the characters
+def test_nothing_is_drawn_without_parks():
+    assert render("{% zone_map parks %}", parks=[]).strip() == ""

@@ -1,9 +1,9 @@
-"""Charts and the zone map, drawn as inline SVG on the server."""
+"""Charts and the zone map: shapes drawn as inline SVG on the server, words laid out by the browser."""
 
 from django import template
 
 from ..charts import plan_chart as build_plan_chart
-from ..zone_map import zone_maps
+from ..zone_map import zone_map as build_zone_map
 
 register = template.Library()
 
@@ -21,6 +21,6 @@ def plan_chart(targets, id_prefix: str = "plan-chart") -> dict:
 def zone_map(parks, columns: int = 3, id_prefix: str = "zone-map") -> dict:
     """``{% zone_map parks %}``: a schematic map of the zone, each park a link to its page.
 
-    Drawn in ``columns`` columns; on screens too narrow to show it at full size, a one-column drawing takes its place.
+    Up to ``columns`` parks to a row (at most four); on a narrow screen, or with large text, one to a row.
     """
-    return {"maps": zone_maps(list(parks), columns=columns), "id_prefix": id_prefix}
+    return {"map": build_zone_map(list(parks), columns=columns), "id_prefix": id_prefix}
