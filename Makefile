@@ -34,17 +34,19 @@ run: load static  ## serve the site with gunicorn on http://127.0.0.1:$(PORT)
 dev: load  ## runserver with DEBUG on
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-lint: install  ## ruff
+lint: install  ## ruff: lint and format check
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 system-packages:  ## Debian packages the tests need (Chromium), installed where missing
 	./scripts/install-system-packages
 
-test: install system-packages  ## ruff, Django's checks, the migrations check, then pytest
+test: install system-packages  ## ruff (lint and format), Django's checks, the migrations check, then pytest with coverage
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
-	$(BIN)/pytest
+	$(BIN)/pytest --cov --cov-report=term:skip-covered
 
 test-postgres: install  ## the same suite on a real PostgreSQL server (and Redis), started and stopped here
 	./scripts/test-postgres
@@ -72,4 +74,4 @@ screenshots: install system-packages  ## full-page PNGs of home, a park and the 
 	$(PY) scripts/screenshots.py
 
 bench: install  ## build a scaled dataset, serve it and the fixtures with gunicorn, measure every page type into bench/results.json
-	$(PY) scripts/bench.py
+	$(PY) -m bench

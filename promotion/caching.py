@@ -1,10 +1,11 @@
 """Public pages are cached whole and thrown away the moment any content changes.
 
 Every cached page is keyed by a content version kept in the shared cache. Saving or deleting
-a content object, or changing its many-to-many relations, moves the version on once the
-transaction commits (signals; loaddata sends them too), so every worker and every server
-renders afresh from then on. Code that changes content without signals — `QuerySet.update()`,
-`bulk_create()`, raw SQL — must call `bump_content_version()` itself.
+an object of a model that the public pages show (a subclass of `promotion.models.Shown`), or
+changing the many-to-many relations of one, moves the version on once the transaction commits
+(signals; loaddata sends them too), so every worker and every server renders afresh from then
+on. Code that changes content without signals — `QuerySet.update()`, `bulk_create()`, raw SQL —
+must call `bump_content_version()` itself.
 
 A page's cache key holds only the query parameters its view reads; any other parameter is
 dropped before the view sees the request, so `?x=1`, `?x=2`, … serve one cached copy.
@@ -17,7 +18,7 @@ never throws away the content pages.
 
 import hashlib
 import time
-from functools import wraps
+from functools import partial, wraps
 
 from django.conf import settings
 from django.core.cache import cache
@@ -27,57 +28,44 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.utils.translation import get_language
 
-from .models import ChainStage, Content, PolicyMeasure
+from .models import Shown
 
 VERSION_KEY = "promotion:content-version"
 ENQUIRY_VERSION_KEY = "promotion:enquiry-version"
-# Rows that belong to a content object and are shown with it.
-CONTENT_PARTS = (ChainStage, PolicyMeasure)
 MAX_PARAMETER_LENGTH = 100
 
 
-def _version(key: str) -> float:
-    version = cache.get(key)
-    if version is None:
-        version = time.time()
-        cache.add(key, version, None)
-        version = cache.get(key, version)
-    return version
+def version(key: str) -> float:
+    """The version kept under `key`; the first worker to ask sets it."""
+    current = cache.get(key)
+    if current is None:
+        current = time.time()
+        cache.add(key, current, None)
+        current = cache.get(key, current)
+    return current
 
 
-def content_version() -> float:
-    return _version(VERSION_KEY)
+def bump_version(key: str) -> None:
+    """Make the pages keyed by this version stale: now, and again once the change commits (in
+    between, another worker may have cached the old content under the first new version)."""
+    set_new_version(key)
+    transaction.on_commit(partial(set_new_version, key))
 
 
-def enquiry_version() -> float:
-    return _version(ENQUIRY_VERSION_KEY)
+def set_new_version(key: str) -> None:
+    cache.set(key, time.time(), None)
 
 
-def bump_content_version(**kwargs) -> None:
-    """Make every cached page stale: now, and again once the change commits (in between,
-    another worker may have cached the old content under the first new version)."""
-    set_new_version()
-    transaction.on_commit(set_new_version)
-
-
-def set_new_version() -> None:
-    cache.set(VERSION_KEY, time.time(), None)
-
-
-def bump_enquiry_version(**kwargs) -> None:
-    """Make the pages built from enquiries stale, as bump_content_version() does for content."""
-    set_new_enquiry_version()
-    transaction.on_commit(set_new_enquiry_version)
-
-
-def set_new_enquiry_version() -> None:
-    cache.set(ENQUIRY_VERSION_KEY, time.time(), None)
+def bump_content_version() -> None:
+    """Make every cached page stale, after a change to content that sent no signal."""
+    bump_version(VERSION_KEY)
 
 
 def is_content_model(model) -> bool:
-    """Content, its parts, and the tables that join content to content (a park's industries)."""
+    """What the public pages show, and the tables that join it to more of it (a park's industries,
+    the parks a page points to)."""
     through_of = model._meta.auto_created
-    return issubclass(model, (Content, *CONTENT_PARTS)) or bool(through_of and issubclass(through_of, Content))
+    return issubclass(model, Shown) or bool(through_of and issubclass(through_of, Shown))
 
 
 def known_parameters(query: QueryDict, names: tuple[str, ...]) -> QueryDict:
@@ -105,8 +93,8 @@ def public_page(view=None, *, params: tuple[str, ...] = (), enquiries: bool = Fa
         request.META["QUERY_STRING"] = request.GET.urlencode()
         if settings.PAGE_CACHE_SECONDS <= 0:
             return view(request, *args, **kwargs)
-        versions = [content_version(), *([enquiry_version()] if enquiries else [])]
-        version = max(versions)
+        versions = [version(VERSION_KEY), *([version(ENQUIRY_VERSION_KEY)] if enquiries else [])]
+        newest = max(versions)
         digest = hashlib.sha256(f"{request.get_host()}|{get_language()}|{request.get_full_path()}".encode()).hexdigest()
         key = f"promotion:page:{':'.join(map(str, versions))}:{digest}"
         cached = cache.get(key)
@@ -124,8 +112,8 @@ def public_page(view=None, *, params: tuple[str, ...] = (), enquiries: bool = Fa
                 response.headers[header] = value
         etag = '"' + hashlib.md5(cached["content"], usedforsecurity=False).hexdigest() + '"'
         response.headers["ETag"] = etag
-        response.headers["Last-Modified"] = http_date(int(version))
+        response.headers["Last-Modified"] = http_date(int(newest))
         patch_cache_control(response, public=True, max_age=settings.PAGE_BROWSER_CACHE_SECONDS)
-        return get_conditional_response(request, etag=etag, last_modified=int(version), response=response)
+        return get_conditional_response(request, etag=etag, last_modified=int(newest), response=response)
 
     return wrapper

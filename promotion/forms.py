@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from . import spam
@@ -19,11 +20,18 @@ phone_validator = RegexValidator(
 
 
 class FormClockMixin:
-    """A form with the hidden `started` clock (promotion/spam.py). A form open too long goes back
-    to the person with what they typed and a new clock; the error is the hidden clock's, so the
-    summary above the form shows it, without a link. Subclasses say it in `out_of_date_message`."""
+    """A form with the quiet defences of promotion/spam.py: the `website` field people never see
+    and the hidden `started` clock. A form open too long goes back to the person with what they
+    typed and a new clock; the error is the hidden clock's, so the summary above the form shows
+    it, without a link. Subclasses say it in `out_of_date_message`.
+
+    A valid form that looks automated is still valid, so that a machine learns nothing from the
+    answer: its `spam_reason` says why ("" for a person), and `nonce` is its clock's, for the
+    service to spend."""
 
     out_of_date_message: str
+    spam_reason = ""
+    nonce = ""
 
     def clean_started(self) -> spam.Clock | None:
         return spam.read_clock(self.cleaned_data["started"])
@@ -35,6 +43,8 @@ class FormClockMixin:
             self.add_error("started", forms.ValidationError(self.out_of_date_message, code="out_of_date"))
             self.data = self.data.copy()
             self.data[self.add_prefix("started")] = spam.restarted_token()
+        self.spam_reason = spam.spam_reason(cleaned_data.get("website", ""), clock)
+        self.nonce = clock.nonce if clock else ""
         return cleaned_data
 
 
@@ -120,6 +130,12 @@ class EnquiryForm(FormClockMixin, forms.ModelForm):
         "This form was open for a long time, so for your security it was not sent yet. "
         "Everything you typed is still here: please check it and press “Send enquiry” again."
     )
+
+    def enquiry(self) -> Enquiry:
+        """The enquiry as the investor wrote it, in the language of the page they wrote it on; not saved yet."""
+        enquiry = self.save(commit=False)
+        enquiry.language = get_language()
+        return enquiry
 
     def clean_name(self):
         return " ".join(self.cleaned_data["name"].split())

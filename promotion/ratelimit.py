@@ -1,7 +1,8 @@
 """Fixed-window allowances per client address, counted in the database.
 
 `take` counts one use inside the caller's transaction, so an enquiry and the use of the
-allowance it cost are saved together or not at all; `exhausted` only looks.
+allowance it cost are saved together or not at all; `exhausted` only looks. Visitors whose
+address is not known (promotion.clients gives None) share one allowance.
 """
 
 import time
@@ -27,24 +28,28 @@ def current_window(rate: str, now: float | None = None) -> tuple[int, int, int]:
     return limit, seconds, int((time.time() if now is None else now) // seconds)
 
 
-def exhausted(scope: str, address: str, rate: str) -> bool:
+def counted_as(address: str | None) -> str:
+    return (address or "unknown")[:64]
+
+
+def exhausted(scope: str, address: str | None, rate: str) -> bool:
     """Whether the address has no use of this allowance left in the current window."""
     limit, _, window = current_window(rate)
     used = (
-        RateLimitCounter.objects.filter(scope=scope, address=address[:64], window=window)
+        RateLimitCounter.objects.filter(scope=scope, address=counted_as(address), window=window)
         .values_list("count", flat=True)
         .first()
     )
     return (used or 0) >= limit
 
 
-def take(scope: str, address: str, rate: str) -> bool:
+def take(scope: str, address: str | None, rate: str) -> bool:
     """Use one of the address's allowance; False (and nothing counted) once it is used up."""
     limit, seconds, window = current_window(rate)
     with transaction.atomic():
         counter, created = RateLimitCounter.objects.get_or_create(
             scope=scope,
-            address=address[:64],
+            address=counted_as(address),
             window=window,
             defaults={"expires_at": datetime.fromtimestamp((window + 1) * seconds, UTC)},
         )

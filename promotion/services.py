@@ -91,24 +91,48 @@ class AllowanceUsedUp(Exception):
     """The sender has sent as many enquiries as ENQUIRY_RATE_LIMIT allows for now."""
 
 
+ENQUIRY_SCOPE = "enquiry"
+ENQUIRY_INVALID_SCOPE = "enquiry-invalid"
+
+
+def invalid_forms_used_up(address: str | None, scope: str = ENQUIRY_INVALID_SCOPE) -> bool:
+    """Whether the address has sent as many invalid forms as ENQUIRY_INVALID_RATE_LIMIT allows for now;
+    asked before a form is validated, so that a flood of them costs no more than this."""
+    return ratelimit.exhausted(scope, address, settings.ENQUIRY_INVALID_RATE_LIMIT)
+
+
+def count_invalid_form(address: str | None, scope: str = ENQUIRY_INVALID_SCOPE) -> None:
+    """Count an invalid form against the address; the person gets it back with what was wrong."""
+    ratelimit.take(scope, address, settings.ENQUIRY_INVALID_RATE_LIMIT)
+
+
 def submit_enquiry(
-    enquiry: Enquiry, *, spam_reason: str = "", sender: str | None = None, form_nonce: str = ""
+    enquiry: Enquiry,
+    *,
+    address: str | None,
+    spam_reason: str = "",
+    form_nonce: str = "",
+    limited: bool = True,
 ) -> Enquiry:
     """Save a new enquiry with its reference and queue its mails, all in one transaction,
     then try to send them. A failing mail server never loses the enquiry.
 
-    With a `sender` address, the enquiry uses one of that address's ENQUIRY_RATE_LIMIT in the
-    same transaction (spam too: quarantining is silent); AllowanceUsedUp when none is left.
-    With the `form_nonce` of the form's clock, the clock is spent in the same transaction; a
-    clock spent before quarantines the enquiry."""
+    The visitor's `address` (promotion.clients; None when unknown) is stored with the enquiry,
+    which uses one of that address's ENQUIRY_RATE_LIMIT in the same transaction (spam too:
+    quarantining is silent); AllowanceUsedUp when none is left. Only enquiries that do not come
+    from the site's form are not `limited`. With a `spam_reason` (the form's defences,
+    promotion.spam) the enquiry is quarantined: saved with its reference, mailed to no one. With
+    the `form_nonce` of the form's clock, the clock is spent in the same transaction; a clock
+    spent before quarantines the enquiry."""
     now = timezone.now()
+    enquiry.ip_address = address
     enquiry.received_at = now
     enquiry.consent_at = now
     enquiry.reply_due_at = workdays.reply_due(now, settings.ENQUIRY_REPLY_WORKING_DAYS)
     enquiry.priority = enquiry.compute_priority()
     mails = []
     with transaction.atomic():
-        if sender is not None and not ratelimit.take("enquiry", sender, settings.ENQUIRY_RATE_LIMIT):
+        if limited and not ratelimit.take(ENQUIRY_SCOPE, address, settings.ENQUIRY_RATE_LIMIT):
             raise AllowanceUsedUp
         if form_nonce and not spam.spend(form_nonce):
             spam_reason = spam_reason or "form sent before"
@@ -311,18 +335,25 @@ def takes_rating(enquiry: Enquiry) -> bool:
     return enquiry.anonymised_at is None and enquiry.status in CONCLUDED_STATUSES and enquiry.rated_at is None
 
 
-def record_answer(enquiry: Enquiry, body: str, *, language: str, sender: str, form_nonce: str) -> EnquiryMessage | None:
+def record_answer(
+    enquiry: Enquiry, body: str, *, language: str, address: str | None, spam_reason: str = "", form_nonce: str
+) -> EnquiryMessage | None:
     """The investor's answer from their private page: stored in the thread and mailed to the
     owner (or the team), in one transaction; then sent. An enquiry awaiting the investor is in
     progress again (a new one stays new, so that it still counts as unanswered; a quarantined
     one stays quarantined, silently, and no one is told).
 
-    The answer uses one of the `sender` address's ENQUIRY_RATE_LIMIT, in a scope of its own
-    (AllowanceUsedUp when none is left), and spends the form's clock: a form sent before stores
-    nothing and returns None. EnquiryClosed for an anonymised or concluded enquiry."""
+    An answer with a `spam_reason` (the form's defences) is dropped: nothing stored or counted,
+    None returned. Otherwise it uses one of the visitor's `address`'s ENQUIRY_RATE_LIMIT, in a
+    scope of its own (AllowanceUsedUp when none is left), and spends the form's clock: a form
+    sent before stores nothing and returns None. EnquiryClosed for an anonymised or concluded
+    enquiry."""
+    if spam_reason:
+        logger.info("Answer on enquiry %s dropped as automated: %s", enquiry.reference, spam_reason)
+        return None
     mails = []
     with transaction.atomic():
-        if not ratelimit.take(ANSWER_SCOPE, sender, settings.ENQUIRY_RATE_LIMIT):
+        if not ratelimit.take(ANSWER_SCOPE, address, settings.ENQUIRY_RATE_LIMIT):
             raise AllowanceUsedUp
         enquiry = Enquiry.objects.select_for_update(of=("self",)).select_related("owner").get(pk=enquiry.pk)
         if not takes_answers(enquiry):

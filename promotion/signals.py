@@ -1,8 +1,8 @@
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from .caching import bump_content_version, bump_enquiry_version, is_content_model
-from .models import Enquiry, EnquiryMessage
+from .caching import ENQUIRY_VERSION_KEY, VERSION_KEY, bump_version, is_content_model
+from .models import Enquiry, EnquiryMessage, Illustrated
 from .renditions import make_renditions
 
 
@@ -12,7 +12,7 @@ from .renditions import make_renditions
 def content_changed(sender, **kwargs) -> None:
     """Any change to content (a park's industries included) makes every cached page stale."""
     if is_content_model(sender):
-        bump_content_version()
+        bump_version(VERSION_KEY)
 
 
 @receiver(post_save, sender=Enquiry)
@@ -21,13 +21,12 @@ def content_changed(sender, **kwargs) -> None:
 @receiver(post_delete, sender=EnquiryMessage)
 def enquiries_changed(sender, **kwargs) -> None:
     """A new enquiry, a reply, a rating or a removal makes the pages built from enquiries stale."""
-    bump_enquiry_version()
+    bump_version(ENQUIRY_VERSION_KEY)
 
 
 @receiver(pre_save)
 def note_new_image(sender, instance, raw=False, **kwargs) -> None:
-    field_file = getattr(instance, "image", None)
-    if not raw and is_content_model(sender) and field_file and not getattr(field_file, "_committed", True):
+    if not raw and issubclass(sender, Illustrated) and instance.image and not instance.image._committed:
         instance._new_image = True
 
 

@@ -1,11 +1,18 @@
-"""Small builders for enquiry tests; the zone's content itself comes from the fixtures."""
+"""Small builders: content a behaviour test makes for itself, and enquiries.
+
+The fixtures carry the zone's real content; tests of what that content says read it there. A test of how
+a page, a filter or the search behaves builds the objects it looks for here, so that an editor rewording
+the fixtures cannot break it.
+"""
 
 import time
 from datetime import timedelta
 
 from django.utils import timezone
+from django.utils.text import slugify
+from modeltranslation.translator import translator
 
-from promotion.models import Enquiry, Industry, Park
+from promotion.models import Enquiry, Enterprise, Industry, Park, Policy, Project
 from promotion.services import submit_enquiry
 from promotion.spam import form_started_token
 
@@ -47,7 +54,7 @@ def make_enquiry(**fields) -> Enquiry:
     }
     received_at = fields.pop("received_at", None)
     values.update(fields)
-    enquiry = submit_enquiry(Enquiry(**values))
+    enquiry = submit_enquiry(Enquiry(**values), address=values.get("ip_address"), limited=False)
     if received_at is not None:
         due = received_at + (enquiry.reply_due_at - enquiry.received_at)
         Enquiry.objects.filter(pk=enquiry.pk).update(received_at=received_at, reply_due_at=due)
@@ -57,3 +64,45 @@ def make_enquiry(**fields) -> Enquiry:
 
 def days_ago(days: float):
     return timezone.now() - timedelta(days=days)
+
+
+def make_content(model, **fields):
+    """A saved object of a content model. A translated field given once (name="…") is written in both
+    languages; give name_zh_hans="…" to tell them apart. A slug, where the model has one, comes from the name
+    or title."""
+    translated = translator.get_options_for_model(model).fields
+    for field in [f for f in fields if f in translated]:
+        value = fields.pop(field)
+        fields.setdefault(f"{field}_en", value)
+        fields.setdefault(f"{field}_zh_hans", value)
+    if any(field.name == "slug" for field in model._meta.fields):
+        fields.setdefault("slug", slugify(fields.get("name_en") or fields.get("title_en")))
+    return model.objects.create(**fields)
+
+
+def make_industry(name: str = "Precision Casting", **fields) -> Industry:
+    fields = {"summary": f"{name} for testing.", "description": f"What {name} makes.", **fields}
+    return make_content(Industry, name=name, **fields)
+
+
+def make_park(name: str = "Test Valley Park", industries=(), **fields) -> Park:
+    fields = {"summary": f"{name} for testing.", "description": f"Where {name} lies.", **fields}
+    park = make_content(Park, name=name, **fields)
+    park.industries.set(industries)
+    return park
+
+
+def make_enterprise(name: str = "Test Works Co., Ltd.", *, industry=None, park=None, **fields) -> Enterprise:
+    fields = {"summary": f"{name} makes things.", **fields}
+    return make_content(Enterprise, name=name, industry=industry, park=park, **fields)
+
+
+def make_project(name: str = "Test Plant", **fields) -> Project:
+    fields = {"summary": f"{name}: a project.", "status": Project.Status.SIGNED, **fields}
+    return make_content(Project, name=name, **fields)
+
+
+def make_policy(title: str = "Test Incentive", **fields) -> Policy:
+    fields = {"summary": f"{title} in short.", "description": f"{title} in full.", **fields}
+    fields.setdefault("kind", Policy.Kind.INCENTIVE)
+    return make_content(Policy, title=title, **fields)

@@ -8,14 +8,14 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import expect
 
-from promotion.models import Enterprise, Park
+from promotion.models import Park
 
+from .factories import make_enterprise, make_industry, make_park
 from .test_accessibility import live_sitemap_paths
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 PHONE = {"width": 375, "height": 740}
-FENGBAO = "Henan Fengbao Special Steel Co., Ltd."
 TAX_LABEL = "Annual tax paid by the project (yuan)"
 # The 8:2 split is between the village or town that introduced the project and the zone, never the investor.
 TOWN_SHARE = "Village or town that introduced the project (80 %)"
@@ -46,37 +46,35 @@ def test_from_a_featured_park_on_the_home_page_to_an_enquiry_about_it(page, live
 
 
 def test_enterprise_filter_by_industry_then_by_park(page, live_zone):
+    alloys, cement = make_industry("Vanadium Alloys"), make_industry("Portland Cement")
+    north = make_park("North Foundry Park")
+    foundry = make_enterprise("Qinling Vanadium Works Co., Ltd.", industry=alloys, park=north)
+    trader = make_enterprise("Vanadium Trading Co., Ltd.", industry=alloys)
+    glassworks = make_enterprise("Clearwater Glass Co., Ltd.", park=north)
     page.goto(f"{live_zone.url}/en/enterprises/")
     everyone = listed_enterprises(page)
-    page.get_by_label("Industry", exact=True).select_option(label="Steel")
+    page.get_by_label("Industry", exact=True).select_option(label=alloys.name)
     page.get_by_role("button", name="Filter").click()
-    page.wait_for_url(re.compile(r"industry=steel"))
-    assert query(page.url)["industry"] == ["steel"]
-    steel = listed_enterprises(page)
-    assert FENGBAO in steel
-    assert sorted(steel) == sorted(Enterprise.objects.filter(industry__slug="steel").values_list("name", flat=True))
-    assert len(steel) < len(everyone)
-    expect(page.get_by_label("Industry", exact=True)).to_have_value("steel")  # the choice survives the reload
+    page.wait_for_url(re.compile(rf"industry={alloys.slug}"))
+    assert query(page.url)["industry"] == [alloys.slug]
+    assert sorted(listed_enterprises(page)) == sorted([foundry.name, trader.name])
+    expect(page.get_by_label("Industry", exact=True)).to_have_value(alloys.slug)  # the choice survives the reload
 
-    park = Park.objects.filter(enterprises__isnull=False).order_by("position", "pk").first()
     page.get_by_label("Industry", exact=True).select_option("")
-    page.get_by_label("Park", exact=True).select_option(park.slug)
+    page.get_by_label("Park", exact=True).select_option(north.slug)
     page.get_by_role("button", name="Filter").click()
-    page.wait_for_url(re.compile(rf"park={park.slug}"))
-    assert query(page.url)["park"] == [park.slug] and query(page.url)["industry"] == [""]
-    in_park = listed_enterprises(page)
-    assert in_park and FENGBAO not in in_park
-    assert sorted(in_park) == sorted(park.enterprises.values_list("name", flat=True))
+    page.wait_for_url(re.compile(rf"park={north.slug}"))
+    assert query(page.url)["park"] == [north.slug] and query(page.url)["industry"] == [""]
+    assert sorted(listed_enterprises(page)) == sorted([foundry.name, glassworks.name])
 
-    page.get_by_label("Industry", exact=True).select_option(label="Steel")
+    page.get_by_label("Industry", exact=True).select_option(label=cement.name)
     page.get_by_role("button", name="Filter").click()
-    page.wait_for_url(re.compile(r"industry=steel&park="))
-    if not Enterprise.objects.filter(industry__slug="steel", park=park).exists():
-        assert listed_enterprises(page) == []
-        expect(page.get_by_text("No enterprise matches this filter.")).to_be_visible()
-        page.get_by_role("link", name="Show all enterprises").click()
-        page.wait_for_url(re.compile(r"/en/enterprises/$"))
-        assert listed_enterprises(page) == everyone
+    page.wait_for_url(re.compile(rf"industry={cement.slug}&park={north.slug}"))
+    assert listed_enterprises(page) == []
+    expect(page.get_by_text("No enterprise matches this filter.")).to_be_visible()
+    page.get_by_role("link", name="Show all enterprises").click()
+    page.wait_for_url(re.compile(r"/en/enterprises/$"))
+    assert listed_enterprises(page) == everyone
 
 
 def test_tax_calculator_answers_as_you_type(page, live_zone):
@@ -108,17 +106,18 @@ def test_tax_calculator_works_without_javascript(browser, live_zone):
         context.close()
 
 
-def test_header_search_finds_fengbao_and_opens_its_page(page, live_zone):
+def test_header_search_finds_an_enterprise_and_opens_its_page(page, live_zone):
+    works = make_enterprise("Qinling Vanadium Works Co., Ltd.")
     page.goto(f"{live_zone.url}/en/parks/")
     header = page.locator("header.site-header")
-    header.get_by_label("Search the site").fill("steel")
+    header.get_by_label("Search the site").fill("vanadium")
     header.get_by_role("button", name="Search").click()
-    page.wait_for_url(re.compile(r"/en/search/\?q=steel"))
-    result = page.locator("main").get_by_role("link", name=FENGBAO, exact=True)
+    page.wait_for_url(re.compile(r"/en/search/\?q=vanadium"))
+    result = page.locator("main").get_by_role("link", name=works.name, exact=True)
     expect(result).to_be_visible()
     result.click()
-    page.wait_for_url(re.compile(r"/en/enterprises/[\w-]+/$"))
-    expect(page.get_by_role("heading", level=1)).to_have_text(FENGBAO)
+    page.wait_for_url(re.compile(rf"/en/enterprises/{works.slug}/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(works.name)
 
 
 def test_phone_menu_opens_and_is_keyboard_reachable_without_javascript(browser, live_zone):

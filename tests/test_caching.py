@@ -1,6 +1,7 @@
 from http import HTTPStatus
 
 import pytest
+from django.contrib import admin
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -126,3 +127,38 @@ def test_the_default_cache_is_shared_by_every_process():
         assert defaults.CACHES["default"]["BACKEND"].endswith("RedisCache")
     else:
         assert defaults.CACHES["default"]["BACKEND"] == "django.core.cache.backends.filebased.FileBasedCache"
+
+
+def test_every_model_the_public_pages_show_moves_the_page_cache_and_no_other_does():
+    from django.apps import apps
+
+    from promotion.admin.content import ContentAdmin
+    from promotion.caching import is_content_model
+    from promotion.models import ChainStage, Enquiry, EnquiryMessage, PolicyMeasure, Shown, ZoneProfile
+
+    shown = {model for model in apps.get_app_config("promotion").get_models() if issubclass(model, Shown)}
+    edited = {model for model, model_admin in admin.site._registry.items() if isinstance(model_admin, ContentAdmin)}
+    assert edited | {ChainStage, PolicyMeasure} == shown
+    assert all(is_content_model(model) for model in shown)
+    assert is_content_model(Park.industries.through) and is_content_model(ZoneProfile.innovation_parks.through)
+    assert not any(is_content_model(model) for model in (Enquiry, EnquiryMessage))
+
+
+def test_pointing_a_page_to_a_park_refreshes_it_though_nothing_else_was_saved(client):
+    from promotion.models import ZoneProfile
+
+    park = Park.objects.get(slug="electronics-park")
+    assert park.get_absolute_url() not in client.get("/en/innovation/").content.decode()  # now cached
+    ZoneProfile.objects.get().innovation_parks.add(park)
+    assert park.get_absolute_url() in client.get("/en/innovation/").content.decode()
+
+
+def test_a_chain_stage_renamed_shows_on_its_industry_page_at_once(client):
+    from promotion.models import Industry
+
+    industry = Industry.objects.filter(chain_stages__isnull=False).first()
+    stage = industry.chain_stages.first()
+    assert "Renamed stage" not in client.get(industry.get_absolute_url()).content.decode()
+    stage.name_en = "Renamed stage"
+    stage.save()
+    assert "Renamed stage" in client.get(industry.get_absolute_url()).content.decode()

@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from reversion.models import Version
 
+from promotion.loading import copy_fixture_media
 from promotion.models import ChainStage, Enquiry, Industry, KeyFigure, Policy, PolicyMeasure
 
 from .factories import make_enquiry
@@ -147,6 +148,160 @@ def test_loading_the_fixtures_keeps_the_history(client, editor):
     call_command("load_zone", verbosity=0)
     call_command("load_zone", force=True, verbosity=0)
     assert kept <= set(Version.objects.values_list("pk", flat=True))
+
+
+# --- Inline rows: a policy's measures, an industry's chain stages -----------------------------
+
+
+def change_form_data(response) -> dict:
+    """What the change form posts back as it stands: the object's fields and each inline row's."""
+    form = response.context["adminform"].form
+    # An illustration is kept when none is uploaded.
+    data = {name: value for name, value in form.initial.items() if value is not None and name != "image"}
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        data.update({formset.management_form.add_prefix(k): v for k, v in formset.management_form.initial.items()})
+        for row in formset.forms:
+            for name in row.fields:
+                value = row[name].value()
+                if value is not None and value is not False:
+                    data[row.add_prefix(name)] = value
+    return data
+
+
+def edit_policy(client, policy, changes: dict) -> None:
+    url = admin_url(Policy, "change", policy.pk)
+    data = change_form_data(client.get(url))
+    data.update(changes)
+    response = client.post(url, data)
+    assert response.status_code == HTTPStatus.FOUND, response.context["errors"]
+
+
+def measure_row(policy, measure) -> str:
+    """The prefix of a measure's row in the policy's inline formset."""
+    return f"measures-{list(policy.measures.all()).index(measure)}"
+
+
+def newest_comparison(client, policy):
+    history = client.get(admin_url(Policy, "history", policy.pk))
+    return history.context["action_list"][0]["compare_url"]
+
+
+def test_each_version_of_a_policy_keeps_its_measures(client, editor):
+    client.force_login(editor)
+    policy = Policy.objects.get(slug="project-promotion")
+    edit_policy(client, policy, {})
+    version = Version.objects.get_for_object(policy).get()
+    kept = version.revision.version_set.get_for_model(PolicyMeasure)
+    assert sorted(int(v.object_id) for v in kept) == sorted(policy.measures.values_list("pk", flat=True))
+
+
+def test_the_differences_list_a_changed_measure_field_by_field_in_both_languages(client, editor):
+    client.force_login(editor)
+    policy = Policy.objects.get(slug="project-promotion")
+    edit_policy(client, policy, {})
+    measure = policy.measures.get(title_en="Supervision system")
+    row = measure_row(policy, measure)
+    edit_policy(
+        client, policy, {f"{row}-title_en": "Supervision and inspection system", f"{row}-title_zh_hans": "督查督办制度"}
+    )
+
+    compare = newest_comparison(client, policy)
+    page = client.get(compare)
+    [group] = page.context["inline_groups"]
+    [change] = group["changes"]
+    assert change["status"] == "changed" and change["object_repr"] == "Supervision and inspection system"
+    assert change["rows"] == [
+        ("Title (English)", "Supervision system", "Supervision and inspection system"),
+        ("Title (Chinese)", "督查制度", "督查督办制度"),
+    ]
+    body = text_of(page.content.decode())
+    assert "Changed: Measure “Supervision and inspection system”" in body
+    assert "Supervision system" in body and "督查督办制度" in body
+    assert page.context["rows"] == []  # the policy's own fields are as they were
+
+    chinese = text_of(client.get(compare, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode())
+    assert "标题（英文）" in chinese and "标题（中文）" in chinese and "督查制度" in chinese
+
+    # The history names the measure's changed fields in the reader's language too.
+    history = admin_url(Policy, "history", policy.pk)
+    assert "Changed Title (English)" in text_of(client.get(history).content.decode())
+    chinese = text_of(client.get(history, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode())
+    assert "标题（英文）" in chinese and "Title (English)" not in chinese
+
+
+def test_a_deleted_measure_shows_as_removed_and_restoring_brings_it_back(client, editor):
+    client.force_login(editor)
+    policy = Policy.objects.get(slug="project-promotion")
+    edit_policy(client, policy, {})
+    measure = policy.measures.get(title_en="Supervision system")
+    before = {f: getattr(measure, f) for f in ("pk", "position", "title_en", "title_zh_hans", "description_en")}
+    edit_policy(client, policy, {f"{measure_row(policy, measure)}-DELETE": "on"})
+    assert not PolicyMeasure.objects.filter(pk=measure.pk).exists()
+
+    page = client.get(newest_comparison(client, policy))
+    [group] = page.context["inline_groups"]
+    [change] = group["changes"]
+    assert (change["status"], change["object_repr"]) == ("removed", "Supervision system")
+    assert ("Title (Chinese)", "督查制度", "—") in change["rows"]
+
+    # Restore the version before the deletion, as the link under the differences does.
+    restore = page.context["before_url"]
+    form = client.get(restore)
+    assert "Supervision system" in form.content.decode()
+    assert client.post(restore, change_form_data(form)).status_code == HTTPStatus.FOUND
+    restored = PolicyMeasure.objects.get(pk=measure.pk)
+    assert {f: getattr(restored, f) for f in before} == before
+    assert restored.policy == policy
+    public = client.get(policy.get_absolute_url()).content.decode()
+    assert "Supervision system" in public
+
+
+def test_an_added_chain_stage_shows_as_added_and_restoring_removes_it_again(client, editor):
+    copy_fixture_media()  # the industry's illustration must be on disk to save the industry
+    client.force_login(editor)
+    industry = ChainStage.objects.first().industry
+    url = admin_url(Industry, "change", industry.pk)
+    data = change_form_data(client.get(url))
+    assert client.post(url, data).status_code == HTTPStatus.FOUND
+    stages = list(industry.chain_stages.values_list("pk", flat=True))
+
+    response = client.get(url)
+    data = change_form_data(response)
+    formset = response.context["inline_admin_formsets"][0].formset
+    new_row = formset.add_prefix(formset.initial_form_count())
+    data[formset.management_form.add_prefix("TOTAL_FORMS")] = formset.initial_form_count() + 1
+    data.update({f"{new_row}-position": "99", f"{new_row}-name_en": "Recycling", f"{new_row}-name_zh_hans": "回收利用"})
+    assert client.post(url, data).status_code == HTTPStatus.FOUND
+    assert industry.chain_stages.count() == len(stages) + 1
+
+    history = client.get(admin_url(Industry, "history", industry.pk))
+    page = client.get(history.context["action_list"][0]["compare_url"])
+    [group] = page.context["inline_groups"]
+    [change] = group["changes"]
+    assert change["status"] == "added" and change["object_repr"] == "Recycling"
+    assert ("Name (Chinese)", "—", "回收利用") in change["rows"]
+    assert "Added: Chain stage “Recycling”" in text_of(page.content.decode())
+
+    restore = page.context["before_url"]
+    assert client.post(restore, change_form_data(client.get(restore))).status_code == HTTPStatus.FOUND
+    assert sorted(industry.chain_stages.values_list("pk", flat=True)) == sorted(stages)
+
+
+def test_officers_see_no_policy_history_nor_its_measures(client, officer, editor):
+    client.force_login(editor)
+    policy = Policy.objects.get(slug="project-promotion")
+    edit_policy(client, policy, {})
+    version = Version.objects.get_for_object(policy).get()
+    client.force_login(officer)
+    for url in (
+        admin_url(Policy, "history", policy.pk),
+        admin_url(Policy, "compare", policy.pk, version.pk),
+        admin_url(Policy, "revision", policy.pk, version.pk),
+    ):
+        response = client.get(url)
+        assert response.status_code == HTTPStatus.FORBIDDEN, url
+        assert "Supervision system" not in response.content.decode()
 
 
 # --- The team's log -------------------------------------------------------------------------

@@ -1,14 +1,20 @@
-"""Figures said once: prose that repeats a key figure names it ([[figure:slug]], [[growth:slug]]) and shows the
-figure's own value; the About page's "last updated" counts everything the page shows; every content object with a
-public page has a "View on site" link in the admin that opens that page."""
+"""Figures said once: prose that repeats a key figure names it ([[figure:slug]], [[number:slug]], [[growth:slug]])
+and shows the figure's own value, on every page that shows the prose; each page's "last updated" counts everything
+the page shows; every content object with a public page has a "View on site" link in the admin that opens that
+page."""
 
+import html
+import json
 import logging
 import re
+import shutil
 from datetime import datetime
 from decimal import Decimal
 from http import HTTPStatus
 
 import pytest
+from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -26,17 +32,19 @@ from promotion.models import (
     Park,
     PlanTarget,
     Policy,
+    PolicyMeasure,
     Project,
     ZoneProfile,
 )
+from promotion.units import figure_quantity
 
 pytestmark = pytest.mark.django_db
 
 ABOUT = {"en": "/en/about/", "zh-hans": "/zh-hans/about/"}
 
 
-def text_of(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
+def text_of(body: str) -> str:
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", body)))
 
 
 def overview_of(client, language: str) -> str:
@@ -78,7 +86,7 @@ def test_the_fixture_prose_names_the_figures_it_repeats():
         (
             "en",
             [
-                "a planned area of 27.05 square kilometres;",
+                "a planned area of 27.05 km²;",
                 "419 enterprises have entered it",
                 "one of the 3 development zones at provincial level",
                 "first batch of 180 industrial clusters",
@@ -185,9 +193,9 @@ def admin_change_url(model, pk) -> str:
 def test_the_admin_refuses_prose_naming_an_unknown_figure(staff_client):
     profile = ZoneProfile.objects.get()
     url = admin_change_url(ZoneProfile, profile.pk)
-    form = staff_client.get(url).context["adminform"].form
-    assert "[[figure:slug]]" in str(form.fields["overview_en"].help_text)
-    data = {name: value for name, value in form.initial.items() if value is not None}
+    page = staff_client.get(url)
+    assert "[[figure:slug]]" in str(page.context["adminform"].form.fields["overview_en"].help_text)
+    data = change_form_data(page)
     data["overview_zh_hans"] = profile.overview_zh_hans + "[[figure:no-such-figure]]"
     response = staff_client.post(url, data)
     assert response.status_code == HTTPStatus.OK
@@ -200,8 +208,7 @@ def test_the_admin_refuses_prose_naming_an_unknown_figure(staff_client):
 def test_the_admin_saves_prose_naming_known_figures(staff_client):
     profile = ZoneProfile.objects.get()
     url = admin_change_url(ZoneProfile, profile.pk)
-    form = staff_client.get(url).context["adminform"].form
-    data = {name: value for name, value in form.initial.items() if value is not None}
+    data = change_form_data(staff_client.get(url))
     data["overview_en"] = profile.overview_en + " It has [[figure:main-roads]]."
     response = staff_client.post(url, data)
     assert response.status_code == HTTPStatus.FOUND, response.context["adminform"].form.errors
@@ -298,3 +305,493 @@ def test_a_highlight_no_page_shows_has_no_view_on_site_link(staff_client):
     highlight = Highlight.objects.filter(topic="investment").first()
     assert highlight is not None
     assert view_on_site_href(staff_client, Highlight, highlight) is None
+
+
+# Every prose field the pages fill: the fixture names the figures it repeats, and the pages write them out.
+
+FIXTURE = settings.BASE_DIR / "fixtures" / "zone.json"
+# Ways the account (or earlier fixture prose) spells key figures that the prose now names instead.
+LITERAL_SPELLINGS = [
+    "27.05 square kilometres",
+    "26.68-hectare",
+    "1,200,000 square metres",
+    "Five companies",
+    "13 main roads",
+    "3 consecutive years",
+    "262 high-end",
+    "3,450 professionals",
+    "4,500 units",
+    "One million",
+    "one million",
+    "the three provincial-level",
+    "10余个",
+    "95%以上",
+    "3个设在县",
+]
+
+
+def fixture_prose() -> list[tuple[str, str]]:
+    """(where, text) for every prose field of the fixture that the pages fill, in both languages."""
+    texts = []
+    for entry in json.loads(FIXTURE.read_text(encoding="utf-8")):
+        for field in figure_text.PROSE_FIELDS.get(entry["model"], ()):
+            for column in figure_text.prose_field_names([field]):
+                if entry["fields"].get(column):
+                    texts.append((f"{entry['model']} {entry['pk']} {column}", entry["fields"][column]))
+    return texts
+
+
+def test_no_prose_field_writes_a_key_figure_out():
+    written = set(LITERAL_SPELLINGS)
+    for figure in KeyFigure.objects.exclude(value=None):
+        for language in ("en", "zh-hans"):
+            amount = str(figure_quantity(figure, language))
+            if not re.fullmatch(r"\d{1,2}[%个年]?|\d+%", amount):  # "3个", "80%" say nothing on their own
+                written.add(amount)
+    prose = fixture_prose()
+    assert len(prose) > 100
+    found = [(where, amount) for where, text in prose for amount in written if amount in text]
+    assert not found, found
+    for where, text in prose:
+        assert not figure_text.unknown_slugs(text), where
+    named = {slug for _where, text in prose for slug in figure_text.slugs_in(text)}
+    assert len(named) >= 30
+
+
+def test_both_languages_of_a_field_name_the_same_figures():
+    prose = dict(fixture_prose())
+    for where, text in prose.items():
+        if where.endswith("_en"):
+            chinese = prose.get(where[: -len("_en")] + "_zh_hans", "")
+            assert figure_text.slugs_in(text) == figure_text.slugs_in(chinese), where
+
+
+def page_text(client, language: str, path) -> str:
+    with translation.override(language):
+        address = path() if callable(path) else reverse(path)
+    response = client.get(address)
+    assert response.status_code == HTTPStatus.OK, address
+    return text_of(response.content.decode())
+
+
+def detail(model, slug):
+    return lambda: model.objects.get(slug=slug).get_absolute_url()
+
+
+# (figure, new value, page, English before, English after, Chinese before, Chinese after)
+FOLLOWING = [
+    (
+        "henan-first-batch-clusters",
+        "181",
+        "promotion:about",
+        "one of the first batch of 180 industrial clusters in Henan Province",
+        "one of the first batch of 181 industrial clusters in Henan Province",
+        "成为河南省首批180个产业集聚区之一",
+        "成为河南省首批181个产业集聚区之一",
+    ),
+    (
+        "provincial-zones-in-counties",
+        "4",
+        "promotion:about",
+        "becoming one of the 3 development zones at provincial level set in counties (districts)",
+        "becoming one of the 4 development zones at provincial level set in counties (districts)",
+        "成为河南省保留的3个设在县（区）的省级开发区之一",
+        "成为河南省保留的4个设在县（区）的省级开发区之一",
+    ),
+    (
+        "main-roads",
+        "14",
+        "promotion:environment",
+        "the cluster zone has 13 main roads in a “six vertical and seven horizontal” grid, 105 km long",
+        "the cluster zone has 14 main roads in a “six vertical and seven horizontal” grid, 105 km long",
+        "“六纵七横”13条主干道，总长105公里",
+        "“六纵七横”14条主干道，总长105公里",
+    ),
+    (
+        "postdoctoral-workstations",
+        "3",
+        "promotion:innovation",
+        "10 engineering centres, 2 post-doctoral workstations and 1 academician workstation",
+        "10 engineering centres, 3 post-doctoral workstations and 1 academician workstation",
+        "以及10个工程中心、2个博士后工作站和1个院士工作站",
+        "以及10个工程中心、3个博士后工作站和1个院士工作站",
+    ),
+    (
+        "entrepreneur-talent-funding",
+        "2000000",
+        "promotion:innovation",
+        "Each year 1 million is set aside to support the training of young entrepreneurs",
+        "Each year 2 million is set aside to support the training of young entrepreneurs",
+        "每年拿出100万，支持青年企业家",
+        "每年拿出200万，支持青年企业家",
+    ),
+    (
+        "huan-river-park-area",
+        "27.5",
+        detail(Park, "huan-river-park"),
+        "Huan River Ecological Leisure Park, which covers 26.68 hectares",
+        "Huan River Ecological Leisure Park, which covers 27.5 hectares",
+        "开发区已完成26.68公顷洹河生态休闲园建设",
+        "开发区已完成27.5公顷洹河生态休闲园建设",
+    ),
+    (
+        "yao-town-villages",
+        "8",
+        detail(Policy, "management-mechanism"),
+        "hosts 7 administrative villages of Yaocun Town",
+        "hosts 8 administrative villages of Yaocun Town",
+        "并托管姚村镇7个行政村",
+        "并托管姚村镇8个行政村",
+    ),
+    (
+        "mobile-phone-annual-output",
+        "4000000",
+        detail(Project, "mobile-phones"),
+        "The project has an annual output of 3 million mobile phones",
+        "The project has an annual output of 4 million mobile phones",
+        "引进落户开发区。项目年产300万部手机",  # the project's name, a title, says it too
+        "引进落户开发区。项目年产400万部手机",
+    ),
+    (
+        "aluminium-dc-power-consumption",
+        "11809",
+        detail(Enterprise, "lin-feng-aluminium-electricity"),
+        "DC power consumption down to 11,819 kWh per tonne of aluminium",
+        "DC power consumption down to 11,809 kWh per tonne of aluminium",
+        "吨铝直流电耗降至11819千瓦时",
+        "吨铝直流电耗降至11809千瓦时",
+    ),
+    (
+        "pearl-river-delta-projects",
+        "12",
+        lambda: reverse("promotion:search") + "?q=Shenzhou",
+        "more than 10 projects have been signed and introduced",
+        "more than 12 projects have been signed and introduced",
+        "已签约引进超过10个项目",
+        "已签约引进超过12个项目",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("slug", "value", "page", "en_before", "en_after", "zh_before", "zh_after"),
+    FOLLOWING,
+    ids=[f[0] for f in FOLLOWING],
+)
+def test_changing_a_figure_changes_the_prose_on_the_page_in_both_languages(
+    client, slug, value, page, en_before, en_after, zh_before, zh_after
+):
+    assert en_before in page_text(client, "en", page)
+    assert zh_before in page_text(client, "zh-hans", page)
+    figure = KeyFigure.objects.get(slug=slug)
+    figure.value = Decimal(value)
+    figure.save()
+    english, chinese = page_text(client, "en", page), page_text(client, "zh-hans", page)
+    assert en_after in english and en_before not in english
+    assert zh_after in chinese and zh_before not in chinese
+    assert "[[" not in english + chinese
+
+
+def test_the_planned_area_in_the_about_overview_follows_the_key_figure(client):
+    assert "a planned area of 27.05 km²;" in overview_of(client, "en")
+    assert "规划面积27.05平方公里，" in overview_of(client, "zh-hans")
+    figure = KeyFigure.objects.get(slug="planned-area")
+    figure.value = Decimal("27.5")
+    figure.save()
+    english, chinese = overview_of(client, "en"), overview_of(client, "zh-hans")
+    assert "a planned area of 27.5 km²;" in english and "27.05" not in english
+    assert "规划面积27.5平方公里，" in chinese and "27.05" not in chinese
+
+
+def test_a_number_placeholder_writes_the_number_with_its_qualifier():
+    figures = figure_text.figures_named("[[number:pearl-river-delta-projects]] [[number:main-roads]]")
+    text = "[[number:main-roads]] main roads, [[number:pearl-river-delta-projects]] projects"
+    assert figure_text.fill(text, figures, "en") == "13 main roads, more than 10 projects"
+    assert figure_text.fill("[[number：pearl-river-delta-projects]]个", figures, "zh-hans") == "超过10个"
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_pages_that_show_prose_never_show_a_placeholder(client, language):
+    pages = [
+        "promotion:home",
+        "promotion:about",
+        "promotion:park-list",
+        "promotion:industry-list",
+        "promotion:enterprise-list",
+        "promotion:project-list",
+        "promotion:policy-list",
+        "promotion:environment",
+        "promotion:innovation",
+        detail(Park, "huan-river-park"),
+        detail(Industry, "power-batteries"),
+        detail(Enterprise, "beijing-shenzhou-power"),
+        detail(Project, "shenzhou-power-lithium-batteries"),
+        detail(Policy, "talent-100-entrepreneurs"),
+        lambda: reverse("promotion:search") + "?q=Huan",
+    ]
+    for page in pages:
+        with translation.override(language):
+            address = page() if callable(page) else reverse(page)
+        body = client.get(address).content.decode()
+        assert "[[" not in body and "figure:" not in body and "figure：" not in body, address
+    with translation.override(language):
+        body = client.get(detail(Park, "huan-river-park")()).content.decode()
+    description = re.search(r'<meta name="description" content="([^"]*)"', body).group(1)
+    assert ("26.68 hectares" if language == "en" else "26.68公顷") in html.unescape(description)
+
+
+def test_a_page_fetches_the_figures_its_prose_names_in_one_query(client):
+    def queries(path: str) -> int:
+        from django.core.cache import cache
+
+        cache.clear()
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(path).status_code == HTTPStatus.OK
+        return len(captured)
+
+    path = reverse("promotion:environment")
+    before = queries(path)
+    highlight = Highlight.objects.filter(topic="infrastructure").first()
+    # Figures the page charts already cost nothing; others cost one query between them.
+    highlight.body_en += " [[figure:main-roads]] [[figure:power-grid]]"
+    highlight.save()
+    assert queries(path) == before
+    highlight.body_en += " [[figure:tax-revenue-2015]] [[figure:planned-area]] [[growth:total-output-value-2015]]"
+    highlight.save()
+    assert queries(path) == before + 1
+
+
+# The admin refuses prose naming a figure the page could not write.
+
+
+def posted(form) -> dict:
+    """What the browser sends back for a form as the admin shows it, unchanged."""
+    data = {}
+    for bound in form:
+        value = bound.value()
+        if value is None or value is False or isinstance(bound.field, forms.FileField):
+            continue
+        data[bound.html_name] = "on" if value is True else value
+    return data
+
+
+def change_form_data(response) -> dict:
+    data = posted(response.context["adminform"].form)
+    for inline in response.context["inline_admin_formsets"]:
+        data.update(posted(inline.formset.management_form))
+        for form in inline.formset.forms:
+            data.update(posted(form))
+    return data
+
+
+PROSE_FORMS = [
+    (Milestone, lambda: Milestone.objects.get(year=2008), "description_zh_hans"),
+    (Highlight, lambda: Highlight.objects.filter(topic="infrastructure").first(), "body_en"),
+    (Park, lambda: Park.objects.get(slug="huan-river-park"), "summary_en"),
+    (Industry, lambda: Industry.objects.get(slug="power-batteries"), "description_zh_hans"),
+    (Enterprise, lambda: Enterprise.objects.get(slug="beijing-shenzhou-power"), "summary_en"),
+    (Project, lambda: Project.objects.get(slug="mobile-phones"), "capacity_zh_hans"),
+    (Policy, lambda: Policy.objects.get(slug="talent-100-entrepreneurs"), "benefits_en"),
+]
+
+
+@pytest.mark.parametrize(("model", "get", "field"), PROSE_FORMS, ids=[m.__name__ for m, _g, _f in PROSE_FORMS])
+def test_the_admin_refuses_prose_naming_an_unknown_figure_in_every_model(
+    request, settings, staff_client, model, get, field
+):
+    if any(f.name == "image" for f in model._meta.fields):  # saving reads the current image
+        shutil.copytree(request.getfixturevalue("zone_media"), settings.MEDIA_ROOT)
+    obj = get()
+    url = admin_change_url(model, obj.pk)
+    page = staff_client.get(url)
+    assert "[[figure:slug]]" in str(page.context["adminform"].form.fields[field].help_text)
+    data = change_form_data(page)
+    before = data[field]
+    data[field] = before + " [[figure:no-such-figure]]"
+    response = staff_client.post(url, data)
+    assert response.status_code == HTTPStatus.OK
+    errors = response.context["adminform"].form.errors
+    assert list(errors) == [field] and "no-such-figure" in str(errors[field])
+    obj.refresh_from_db()
+    assert getattr(obj, field) == before
+
+    data[field] = before + " [[figure:main-roads]]"
+    response = staff_client.post(url, data)
+    assert response.status_code == HTTPStatus.FOUND, response.context["adminform"].form.errors
+    obj.refresh_from_db()
+    assert getattr(obj, field).endswith("[[figure:main-roads]]")
+
+
+def test_the_admin_refuses_the_growth_of_a_figure_that_has_none(staff_client):
+    highlight = Highlight.objects.filter(topic="talent").first()
+    url = admin_change_url(Highlight, highlight.pk)
+    data = change_form_data(staff_client.get(url))
+    data["body_zh_hans"] += "[[growth：main-roads]]"
+    errors = staff_client.post(url, data).context["adminform"].form.errors
+    assert "main-roads" in str(errors["body_zh_hans"]) and "growth" in str(errors["body_zh_hans"])
+
+
+def test_the_admin_refuses_a_policy_measure_naming_an_unknown_figure(staff_client):
+    policy = Policy.objects.get(slug="management-mechanism")
+    url = admin_change_url(Policy, policy.pk)
+    page = staff_client.get(url)
+    data = change_form_data(page)
+    formset = page.context["inline_admin_formsets"][0].formset
+    measure = next(form for form in formset.forms if form.instance.pk and "[[" in form.instance.title_en)
+    data[measure["title_en"].html_name] += " [[figure:no-such-figure]]"
+    response = staff_client.post(url, data)
+    assert response.status_code == HTTPStatus.OK
+    errors = response.context["inline_admin_formsets"][0].formset.errors
+    assert any("no-such-figure" in str(form_errors.get("title_en", "")) for form_errors in errors)
+    assert "no-such-figure" not in PolicyMeasure.objects.get(pk=measure.instance.pk).title_en
+
+
+# "Last updated" on every page counts every object the page shows.
+
+
+def first_enterprise_naming_a_figure():
+    return next(e for e in Enterprise.objects.all()[:12] if figure_text.slugs_in(e.summary))
+
+
+def named_by(obj) -> KeyFigure:
+    return KeyFigure.objects.get(slug=sorted(figure_text.slugs_in(*figure_text.prose_of([obj])))[0])
+
+
+def park(slug):
+    return Park.objects.get(slug=slug)
+
+
+# (page, what the page shows that is changed)
+SHOWN = {
+    "home: profile": ("promotion:home", lambda: ZoneProfile.objects.get()),
+    "home: headline figure": ("promotion:home", lambda: KeyFigure.objects.get(slug="employees")),
+    "home: leading industry": ("promotion:home", lambda: Industry.objects.get(slug="electronic-products")),
+    "home: featured park": ("promotion:home", lambda: park("electronics-park")),
+    "home: featured policy": ("promotion:home", lambda: Policy.objects.get(slug="tax-sharing")),
+    "home: featured project": ("promotion:home", lambda: Project.objects.get(slug="fengbao-pipe-industry")),
+    "home: figure a summary names": (
+        "promotion:home",
+        lambda: named_by(Policy.objects.get(slug="talent-100-entrepreneurs")),
+    ),
+    "about: milestone": ("promotion:about", lambda: Milestone.objects.get(year=2006, month=4)),
+    "about: honour": ("promotion:about", lambda: Honour.objects.first()),
+    "about: target": ("promotion:about", lambda: PlanTarget.objects.first()),
+    "figures: figure": ("promotion:figure-list", lambda: KeyFigure.objects.get(slug="yao-town-villages")),
+    "parks: park": ("promotion:park-list", lambda: park("power-battery-park")),
+    "parks: a park's industry": ("promotion:park-list", lambda: Industry.objects.get(slug="biotechnology")),
+    "parks: figure a summary names": ("promotion:park-list", lambda: named_by(park("huan-river-park"))),
+    "park: the park": (detail(Park, "e-commerce-base"), lambda: park("e-commerce-base")),
+    "park: its industry": (detail(Park, "e-commerce-base"), lambda: Industry.objects.get(slug="e-commerce-and-trade")),
+    "park: its enterprise": (detail(Park, "e-commerce-base"), lambda: Enterprise.objects.get(slug="alibaba")),
+    "park: its project": (detail(Park, "e-commerce-base"), lambda: Project.objects.get(slug="e-commerce-base")),
+    "park: figure its prose names": (detail(Park, "huan-river-park"), lambda: named_by(park("huan-river-park"))),
+    "industries: industry": ("promotion:industry-list", lambda: Industry.objects.get(slug="steel")),
+    "industry: the industry": (detail(Industry, "steel"), lambda: Industry.objects.get(slug="steel")),
+    "industry: its parent": (detail(Industry, "steel"), lambda: Industry.objects.get(slug="equipment-manufacturing")),
+    "industry: its branch": (
+        detail(Industry, "equipment-manufacturing"),
+        lambda: Industry.objects.get(slug="auto-parts"),
+    ),
+    "industry: its park": (detail(Industry, "electronic-products"), lambda: park("power-industrial-park")),
+    "industry: its enterprise": (
+        detail(Industry, "electronic-products"),
+        lambda: Enterprise.objects.get(slug="shanghai-yinzhou-electric-appliance"),
+    ),
+    "industry: its project": (
+        detail(Industry, "electronic-products"),
+        lambda: Project.objects.get(slug="mobile-phones"),
+    ),
+    "industry: figure its prose names": (
+        detail(Industry, "electronic-products"),
+        lambda: KeyFigure.objects.get(slug="mobile-phone-annual-output"),
+    ),
+    "enterprises: enterprise": ("promotion:enterprise-list", lambda: Enterprise.objects.first()),
+    "enterprises: an industry the filter names": (
+        "promotion:enterprise-list",
+        lambda: Industry.objects.get(slug="new-materials"),
+    ),
+    "enterprises: a park the filter names": ("promotion:enterprise-list", lambda: park("tsinghua-new-material-base")),
+    "enterprises: figure a summary names": (
+        "promotion:enterprise-list",
+        lambda: named_by(first_enterprise_naming_a_figure()),
+    ),
+    "enterprise: the enterprise": (
+        detail(Enterprise, "lin-feng-aluminium-electricity"),
+        lambda: Enterprise.objects.get(slug="lin-feng-aluminium-electricity"),
+    ),
+    "enterprise: its industry": (
+        detail(Enterprise, "lin-feng-aluminium-electricity"),
+        lambda: Industry.objects.get(slug="aluminium-and-power"),
+    ),
+    "enterprise: its park": (detail(Enterprise, "alibaba"), lambda: park("e-commerce-base")),
+    "enterprise: its project": (
+        detail(Enterprise, "lin-feng-aluminium-electricity"),
+        lambda: Project.objects.get(slug="linfeng-aluminium-electricity"),
+    ),
+    "enterprise: figure its summary names": (
+        detail(Enterprise, "lin-feng-aluminium-electricity"),
+        lambda: KeyFigure.objects.get(slug="aluminium-energy-saving"),
+    ),
+    "projects: project": ("promotion:project-list", lambda: Project.objects.get(slug="haode-trade-city")),
+    "projects: figure a summary names": (
+        "promotion:project-list",
+        lambda: KeyFigure.objects.get(slug="mobile-phone-annual-output"),
+    ),
+    "project: the project": (
+        detail(Project, "shenzhou-power-lithium-batteries"),
+        lambda: Project.objects.get(slug="shenzhou-power-lithium-batteries"),
+    ),
+    "project: its enterprise": (
+        detail(Project, "shenzhou-power-lithium-batteries"),
+        lambda: Enterprise.objects.get(slug="beijing-shenzhou-power"),
+    ),
+    "project: its industry": (
+        detail(Project, "shenzhou-power-lithium-batteries"),
+        lambda: Industry.objects.get(slug="power-batteries"),
+    ),
+    "project: its park": (detail(Project, "huan-river-park"), lambda: park("huan-river-park")),
+    "project: figure its prose names": (
+        detail(Project, "shenzhou-power-lithium-batteries"),
+        lambda: KeyFigure.objects.get(slug="shenzhou-power-annual-output"),
+    ),
+    "policies: policy": ("promotion:policy-list", lambda: Policy.objects.get(slug="investment-promotion-approach")),
+    "policies: figure a summary names": (
+        "promotion:policy-list",
+        lambda: KeyFigure.objects.get(slug="yao-town-villages"),
+    ),
+    "policy: the policy": (
+        detail(Policy, "management-mechanism"),
+        lambda: Policy.objects.get(slug="management-mechanism"),
+    ),
+    "policy: figure its measures name": (
+        detail(Policy, "investment-promotion-approach"),
+        lambda: KeyFigure.objects.get(slug="shenzhou-power-investment"),
+    ),
+    "environment: highlight": ("promotion:environment", lambda: Highlight.objects.filter(topic="urbanisation").first()),
+    "environment: charted figure": ("promotion:environment", lambda: KeyFigure.objects.get(slug="new-green-area")),
+    "environment: park it points to": ("promotion:environment", lambda: park("e-commerce-base")),
+    "innovation: highlight": ("promotion:innovation", lambda: Highlight.objects.filter(topic="talent").first()),
+    "innovation: park it points to": ("promotion:innovation", lambda: park("tsinghua-new-material-base")),
+    "innovation: policy it points to": (
+        "promotion:innovation",
+        lambda: Policy.objects.get(slug="talent-100-entrepreneurs"),
+    ),
+    "innovation: figure a highlight names": (
+        "promotion:innovation",
+        lambda: KeyFigure.objects.get(slug="entrepreneur-talent-funding"),
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(SHOWN))
+def test_last_updated_moves_when_anything_the_page_shows_changes(client, case):
+    page, shown = SHOWN[case]
+    path = page() if callable(page) else reverse(page)
+    before = updated_at_of(client, path)
+    obj = shown()
+    obj.save()
+    from django.core.cache import cache
+
+    cache.clear()
+    after = updated_at_of(client, path)
+    assert after == obj.updated_at and after > before, case

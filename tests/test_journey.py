@@ -15,8 +15,9 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.views.defaults import server_error
 
-from promotion.models import KeyFigure, Policy
+from promotion.models import Highlight, Honour, KeyFigure, Policy
 
+from .factories import make_content, make_enterprise, make_industry, make_park, make_policy
 from .html import parse
 
 pytestmark = pytest.mark.django_db
@@ -84,22 +85,32 @@ def test_calculator_is_only_on_the_tax_sharing_policy(client):
     assert "tax-calculator.js" in tax_page(client).content.decode()
 
 
-def test_search_for_steel_finds_fengbao(client):
-    response = client.get(reverse("promotion:search"), {"q": "steel"})
-    titles = [r.title for group in response.context["groups"] for r in group["results"]]
-    assert "Henan Fengbao Special Steel Co., Ltd." in titles
-    assert "Steel" in titles
+def search_results(client, query: str) -> dict[str, str]:
+    """Each result's title and address."""
+    groups = client.get(reverse("promotion:search"), {"q": query}).context["groups"]
+    return {r.title: r.url for g in groups for r in g["results"]}
+
+
+def test_search_finds_an_enterprise_and_its_industry_by_a_word_of_their_names(client):
+    alloys = make_industry("Vanadium Alloys")
+    works = make_enterprise("Qinling Vanadium Works Co., Ltd.", industry=alloys)
+    make_enterprise("Clearwater Glass Co., Ltd.")
+    found = search_results(client, "vanadium")
+    assert found == {alloys.name: alloys.get_absolute_url(), works.name: works.get_absolute_url()}
 
 
 def test_search_covers_parks_policies_and_pages(client):
-    def titles(q):
-        groups = client.get(reverse("promotion:search"), {"q": q}).context["groups"]
-        return {r.title for g in groups for r in g["results"]}
+    park = make_park("Willowbrook Logistics Park", description="Bonded warehouses beside the railway.")
+    policy = make_policy("Greenfield Land Rebate", benefits="A rebate on the land price for the first plot.")
+    make_content(Honour, title="Provincial Model Quayside Zone", years="2003")
+    make_content(Highlight, topic=Highlight.Topic.TALENT, title="Quayside apprentices", body="A school.")
 
-    assert "Enclave Economy: 8:2 Tax Sharing between Towns and the Zone" in titles("enclave")
-    assert "Huan River Ecological Leisure Park" in titles("Huan River")
-    assert any("State Council" in t or "national-level" in t.lower() for t in titles("State Council"))
-    assert titles("Tsinghua")
+    assert search_results(client, "bonded railway") == {park.name: park.get_absolute_url()}
+    assert search_results(client, "rebate plot") == {policy.title: policy.get_absolute_url()}
+    assert search_results(client, "quayside") == {
+        "Provincial Model Quayside Zone": reverse("promotion:about") + "#honours-title",
+        "Quayside apprentices": reverse("promotion:innovation") + "#topic-talent",
+    }
 
 
 @pytest.mark.parametrize("query", ["", "   ", "zzzz-nothing", "%", "_", "x" * 1000, "<script>alert(1)</script>"])

@@ -4,30 +4,42 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from promotion.models import Enterprise, Industry, Park, Policy, Project
+from promotion.models import Enterprise, Industry, Milestone, Park, Policy, Project
+
+from .factories import make_content, make_enterprise, make_industry, make_park, make_policy, make_project
 
 pytestmark = pytest.mark.django_db
 
-LIST_PAGES = [
+PAGES = [
     ("promotion:home", "Hongqi Canal Economic and Technological Development Zone"),
     ("promotion:about", "Honours and titles"),
     ("promotion:figure-list", "Key figures"),
-    ("promotion:park-list", "Coal Machine Equipment Manufacturing Industrial Park"),
-    ("promotion:industry-list", "Equipment Manufacturing"),
-    ("promotion:enterprise-list", "Henan Fengbao Special Steel Co., Ltd."),
-    ("promotion:project-list", "Beijing Shenzhou Power"),
-    ("promotion:policy-list", "8:2"),
-    ("promotion:environment", "105"),
-    ("promotion:innovation", "Tsinghua"),
+    ("promotion:environment", "Investment environment"),
+    ("promotion:innovation", "Innovation and talent"),
+]
+DIRECTORIES = [
+    ("promotion:park-list", lambda: make_park("Willowbrook Logistics Park")),
+    ("promotion:industry-list", lambda: make_industry("Vanadium Alloys")),
+    ("promotion:enterprise-list", lambda: make_enterprise("Qinling Vanadium Works Co., Ltd.", position=0)),
+    ("promotion:project-list", lambda: make_project("Riverside Cold Store")),
+    ("promotion:policy-list", lambda: make_policy("Greenfield Land Rebate")),
 ]
 DETAIL_MODELS = [Park, Industry, Enterprise, Project, Policy]
 
 
-@pytest.mark.parametrize(("name", "expected"), LIST_PAGES)
-def test_list_pages_answer_and_show_their_content(client, name, expected):
+@pytest.mark.parametrize(("name", "expected"), PAGES)
+def test_pages_answer_with_their_heading(client, name, expected):
     response = client.get(reverse(name))
     assert response.status_code == HTTPStatus.OK
     assert expected in response.content.decode()
+
+
+@pytest.mark.parametrize(("name", "make"), DIRECTORIES, ids=[name for name, _ in DIRECTORIES])
+def test_directories_list_what_an_editor_adds_with_a_link_to_its_page(client, name, make):
+    added = make()
+    body = client.get(reverse(name)).content.decode()
+    assert str(added) in body
+    assert f'href="{added.get_absolute_url()}"' in body
 
 
 def test_public_urls_carry_the_language():
@@ -64,16 +76,19 @@ def test_chinese_urls_answer(client):
 
 
 def test_enterprises_filter_by_industry_and_park(client):
-    steel = Industry.objects.get(slug="steel")
-    response = client.get(reverse("promotion:enterprise-list"), {"industry": steel.slug})
-    names = [e.name for e in response.context["page"]]
-    assert names == [e.name for e in Enterprise.objects.filter(industry=steel)]
-    assert "Henan Fengbao Special Steel Co., Ltd." in names
-    assert "Alibaba" not in names
+    alloys, glass = make_industry("Vanadium Alloys"), make_industry("Float Glass")
+    north, south = make_park("North Foundry Park"), make_park("South Glassworks Park")
+    foundry = make_enterprise("Qinling Vanadium Works Co., Ltd.", industry=alloys, park=north)
+    trader = make_enterprise("Vanadium Trading Co., Ltd.", industry=alloys)
+    glassworks = make_enterprise("Clearwater Glass Co., Ltd.", industry=glass, park=south)
 
-    park = Enterprise.objects.exclude(park=None).first().park
-    response = client.get(reverse("promotion:enterprise-list"), {"park": park.slug})
-    assert {e.park_id for e in response.context["page"]} == {park.pk}
+    def listed(**filters):
+        return {e.name for e in client.get(reverse("promotion:enterprise-list"), filters).context["page"]}
+
+    assert listed(industry=alloys.slug) == {foundry.name, trader.name}
+    assert listed(park=south.slug) == {glassworks.name}
+    assert listed(industry=alloys.slug, park=north.slug) == {foundry.name}
+    assert listed(industry=glass.slug, park=north.slug) == set()
 
 
 def test_enterprise_filter_with_unknown_values_shows_an_empty_list_not_an_error(client):
@@ -83,7 +98,7 @@ def test_enterprise_filter_with_unknown_values_shows_an_empty_list_not_an_error(
 
 
 def test_enterprise_directory_paginates(client):
-    industry = Industry.objects.first()
+    industry = make_industry()
     Enterprise.objects.bulk_create(
         Enterprise(
             name=f"Test enterprise {i:02}",
@@ -99,16 +114,16 @@ def test_enterprise_directory_paginates(client):
     first = client.get(reverse("promotion:enterprise-list"), {"industry": industry.slug})
     second = client.get(reverse("promotion:enterprise-list"), {"industry": industry.slug, "page": 2})
     assert len(first.context["page"]) == 12
-    assert first.context["page"].paginator.count == second.context["page"].paginator.count
+    assert first.context["page"].paginator.count == second.context["page"].paginator.count == 30
     assert "industry=" in first.content.decode().split('aria-label="Pages"')[1]
     assert set(e.pk for e in first.context["page"]).isdisjoint(e.pk for e in second.context["page"])
 
 
-def test_tax_sharing_policy_states_the_split(client):
-    policy = Policy.objects.get(owner_share_percent=80)
-    assert policy.zone_share_percent == 20
+def test_a_tax_sharing_policy_states_its_split(client):
+    policy = make_policy("Enclave Test", kind=Policy.Kind.MECHANISM, owner_share_percent=70, zone_share_percent=30)
     body = client.get(policy.get_absolute_url()).content.decode()
-    assert "80 % to the village or town that introduced the project and 20 % to the development zone" in body
+    assert "70 % to the village or town that introduced the project and 30 % to the development zone" in body
+    assert "to the village or town" not in client.get(make_policy().get_absolute_url()).content.decode()
 
 
 def test_pages_show_when_they_were_last_updated(client):
@@ -119,12 +134,13 @@ def test_pages_show_when_they_were_last_updated(client):
 
 
 def test_history_dates_read_as_words(client):
+    make_content(Milestone, year=1987, when_note_en="Early", when_note_zh_hans="初", title="Test", description="-")
+    make_content(Milestone, year=1988, month=7, title="Test", description="-")
     body = client.get(reverse("promotion:about")).content.decode()
-    assert "Early 1992" in body and "March 2006" in body and "October 2012" in body
+    assert "Early 1987" in body and "July 1988" in body
     with translation.override("zh-hans"):
-        from promotion.models import Milestone
-
-        assert Milestone.objects.get(year=2012).when == "2012年10月"
+        body = client.get(reverse("promotion:about")).content.decode()
+    assert "1987年初" in body and "1988年7月" in body
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from bench.scaled import build_scaled_data
 from promotion.models import Enquiry, Enterprise, Industry, Park, Policy, Project
-from promotion.scaled import build_scaled_data
 
 pytestmark = pytest.mark.django_db
 

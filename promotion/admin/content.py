@@ -9,14 +9,16 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
+from django.utils.translation import pgettext_lazy
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, TranslationTabularInline
 from modeltranslation.fields import TranslationField
 from reversion import is_active, set_comment
 from reversion.admin import VersionAdmin
 from reversion.models import Version
+from reversion.revisions import _get_options
 
 from .. import models
-from ..figure_text import ZoneProfileForm
+from ..figure_text import FigureProseForm, ZoneProfileForm
 from .forms import (
     KeyFigureForm,
     PlanTargetForm,
@@ -26,7 +28,7 @@ from .forms import (
     readback,
     readback_html,
 )
-from .history import field_labels, relabelled
+from .history import field_labels, inline_labels, relabelled
 
 EDITOR_FIELDS = ["to_be_confirmed", "editor_note"]
 
@@ -70,6 +72,7 @@ class ContentVersions(VersionAdmin):
         response = VersionAdmin.history_view(self, request, object_id, extra_context)
         context = getattr(response, "context_data", None) or {}
         labels = field_labels(self.model)
+        inlines = inline_labels(*(relation.related_model for relation in followed_relations(self.model)))
         previous = {}
         versions = self._versions(object_id)
         for before, version in zip([None, *versions], versions, strict=False):
@@ -78,7 +81,7 @@ class ContentVersions(VersionAdmin):
         for action in context.get("action_list", []):
             if not isinstance(action, dict):
                 continue
-            action["comment"] = reader_comment(action["revision"].comment, labels)
+            action["comment"] = reader_comment(action["revision"].comment, labels, inlines)
             version, before = previous.get(action["revision"].pk, (None, None))
             if version is not None and before is not None:
                 action["compare_url"] = reverse(
@@ -106,6 +109,7 @@ class ContentVersions(VersionAdmin):
             "version": version,
             "before": before,
             "rows": version_differences(self.model, before, version),
+            "inline_groups": inline_differences(self.model, before, version),
             "history_url": reverse(
                 f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_history", args=(quote(object_id),)
             ),
@@ -123,10 +127,10 @@ class ContentVersions(VersionAdmin):
         return TemplateResponse(request, "admin/promotion/content_compare.html", context)
 
 
-def reader_comment(comment: str, labels: dict) -> str:
+def reader_comment(comment: str, labels: dict, inlines: dict | None = None) -> str:
     """A version's comment (the admin's stored message) as the admin's history would read it now."""
     entry = LogEntry(action_flag=CHANGE, change_message=comment)
-    entry.change_message = relabelled(entry, labels)
+    entry.change_message = relabelled(entry, labels, inlines)
     return entry.get_change_message()
 
 
@@ -147,20 +151,98 @@ def shown(field, value) -> str:
 def version_differences(model, before, version) -> list[tuple[str, str, str]]:
     """(label, before, after) for each field the version changed; every field when there is no version before."""
     old = before.field_dict if before is not None else {}
-    new = version.field_dict
+    return field_changes(model, old, version.field_dict, every=before is None)
+
+
+def field_changes(model, old: dict, new: dict, *, every: bool = False, skip=()) -> list[tuple[str, str, str]]:
+    """(label, before, after) for each field whose value differs between two versions' field dicts (each language
+    on a row of its own); with `every`, each field the newer one holds."""
     fields = [*model._meta.concrete_fields, *model._meta.many_to_many]
     translated = {f.translated_field.name for f in fields if isinstance(f, TranslationField)}
     rows = []
     for field in fields:
-        if field.name in translated or field.primary_key or getattr(field, "auto_now", False):
+        if field.name in translated or field.name in skip or field.primary_key or getattr(field, "auto_now", False):
             continue
         name = field.attname
-        if name not in new:
+        if name not in new and name not in old:
             continue
-        if before is not None and old.get(name) == new.get(name):
+        if not every and old.get(name) == new.get(name):
             continue
-        rows.append((str(capfirst(field.verbose_name)), shown(field, old.get(name)), shown(field, new.get(name))))
+        was, now = shown(field, old.get(name)), shown(field, new.get(name))
+        if was == now and not every:  # an empty text saved as "" where it was None
+            continue
+        rows.append((str(capfirst(field.verbose_name)), was, now))
     return rows
+
+
+def inline_differences(model, before, version) -> list[dict]:
+    """The rows of each inline (a policy's measures, an industry's chain stages) that the version added, removed
+    or changed against the version before, field by field. A version holds its inline rows as they were saved
+    with it: its model follows the reverse relation (the admin registers it so), and the revision keeps them."""
+    groups = []
+    for relation in followed_relations(model):
+        child_model, parent_field = relation.related_model, relation.field
+        old = inline_versions(before, child_model, parent_field) if before is not None else {}
+        new = inline_versions(version, child_model, parent_field)
+        changes = []
+        for object_id in old.keys() | new.keys():
+            was, now = old.get(object_id), new.get(object_id)
+            rows = field_changes(
+                child_model,
+                was.field_dict if was else {},
+                now.field_dict if now else {},
+                skip={parent_field.name},
+            )
+            if now is not None and was is not None and not rows:
+                continue
+            if was is None:
+                status, shown_version = "added", now
+                # A new row's empty fields say nothing: leave them out.
+                rows = [row for row in rows if row[2] != "—"]
+            elif now is None:
+                status, shown_version = "removed", was
+                rows = [row for row in rows if row[1] != "—"]
+            else:
+                status, shown_version = "changed", now
+            changes.append(
+                {
+                    "status": status,
+                    "status_label": INLINE_STATUS[status],
+                    "object_repr": shown_version.object_repr,
+                    "rows": rows,
+                    "order": (shown_version.field_dict.get("position") or 0, int(object_id)),
+                }
+            )
+        if changes:
+            changes.sort(key=lambda change: change["order"])
+            groups.append(
+                {
+                    "verbose_name": capfirst(child_model._meta.verbose_name),
+                    "verbose_name_plural": capfirst(child_model._meta.verbose_name_plural),
+                    "changes": changes,
+                }
+            )
+    return groups
+
+
+def followed_relations(model) -> list:
+    """The reverse foreign keys (inline rows) each version of the model keeps with it."""
+    relations = [model._meta.get_field(name) for name in _get_options(model).follow]
+    return [relation for relation in relations if relation.one_to_many]
+
+
+INLINE_STATUS = {
+    "added": pgettext_lazy("an inline row in a version", "Added"),
+    "removed": pgettext_lazy("an inline row in a version", "Removed"),
+    "changed": pgettext_lazy("an inline row in a version", "Changed"),
+}
+
+
+def inline_versions(parent_version, child_model, parent_field) -> dict:
+    """The versions of the parent's inline rows kept in the parent version's revision, by object id."""
+    parent_id = parent_field.target_field.to_python(parent_version.object_id)
+    versions = parent_version.revision.version_set.get_for_model(child_model)
+    return {v.object_id: v for v in versions if v.field_dict.get(parent_field.attname) == parent_id}
 
 
 class ContentAdmin(ContentVersions, TranslationAdmin):
@@ -203,6 +285,7 @@ class ContentAdmin(ContentVersions, TranslationAdmin):
 class ZoneProfileAdmin(ContentAdmin):
     form = ZoneProfileForm
     list_display = ["name", "planned_area_km2", "updated_at"]
+    filter_horizontal = ["environment_parks", "innovation_parks", "innovation_policies"]
 
     def has_add_permission(self, request):
         return not models.ZoneProfile.objects.exists()
@@ -280,6 +363,7 @@ class KeyFigureAdmin(ContentAdmin):
 
 @admin.register(models.Milestone)
 class MilestoneAdmin(ContentAdmin):
+    form = FigureProseForm
     list_display = ["title", "year", "month", "when_note"]
     list_filter = ["year"]
     search_fields = ["title", "description"]
@@ -319,6 +403,7 @@ class ChainStageInline(TranslationTabularInline):
 
 @admin.register(models.Industry)
 class IndustryAdmin(ContentAdmin):
+    form = FigureProseForm
     list_display = ["name", "parent", "is_leading", "chain_kind", "position", "updated_at"]
     list_select_related = ["parent"]
     list_editable = ["position"]
@@ -330,6 +415,7 @@ class IndustryAdmin(ContentAdmin):
 
 @admin.register(models.Park)
 class ParkAdmin(ContentAdmin):
+    form = FigureProseForm
     list_display = ["name", "kind", "is_featured", "position", "updated_at"]
     list_editable = ["position"]
     list_filter = ["kind", "is_featured", "industries"]
@@ -340,6 +426,7 @@ class ParkAdmin(ContentAdmin):
 
 @admin.register(models.Enterprise)
 class EnterpriseAdmin(ContentAdmin):
+    form = FigureProseForm
     list_display = ["name", "industry", "park", "distinction", "updated_at"]
     list_select_related = ["industry", "park"]
     list_filter = ["distinction", "industry", "park"]
@@ -349,6 +436,7 @@ class EnterpriseAdmin(ContentAdmin):
 
 @admin.register(models.Project)
 class ProjectAdmin(ContentAdmin):
+    form = FigureProseForm
     list_display = ["name", "status", "investment_yuan", "enterprise", "industry", "park", "is_featured"]
     list_select_related = ["enterprise", "industry", "park"]
     list_filter = ["status", "is_featured", "industry", "park"]
@@ -356,13 +444,18 @@ class ProjectAdmin(ContentAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class PolicyMeasureInline(TranslationTabularInline):
+class PolicyMeasureInline(TranslationStackedInline):
+    """Stacked: a measure's title and description, in two languages each, are too wide for a table's row
+    (tabular, they made the form 2,390 px wide)."""
+
     model = models.PolicyMeasure
+    form = FigureProseForm
     extra = 1
 
 
 @admin.register(models.Policy)
 class PolicyAdmin(ContentAdmin):
+    form = FigureProseForm
     list_display = ["title", "kind", "is_featured", "tax_split", "position", "updated_at"]
     list_editable = ["position"]
     list_filter = ["kind", "is_featured"]
@@ -379,6 +472,7 @@ class PolicyAdmin(ContentAdmin):
 
 @admin.register(models.Highlight)
 class HighlightAdmin(ContentAdmin):
+    form = FigureProseForm
     list_display = ["title", "topic", "position", "updated_at"]
     list_editable = ["position"]
     list_filter = ["topic"]

@@ -23,14 +23,25 @@ def field_labels(model) -> dict:
         return {str(capfirst(field.verbose_name)): field for field in model._meta.fields}
 
 
-def relabelled(entry: LogEntry, labels: dict) -> str:
+def inline_labels(*models) -> dict:
+    """Each inline model's name as the admin stored it (English) → its field_labels()."""
+    with translation.override(None):
+        names = [str(model._meta.verbose_name) for model in models]
+    return {name: field_labels(model) for name, model in zip(names, models, strict=True)}
+
+
+def relabelled(entry: LogEntry, labels: dict, inlines: dict | None = None) -> str:
+    """The entry's message with each changed field named in the reader's language: the object's own fields
+    from `labels`, an inline row's ("Changed Title (English) for measure …") from `inlines` (see inline_labels)."""
     if not entry.is_change() or not entry.change_message.startswith("["):
         return entry.change_message
     messages = json.loads(entry.change_message)
     for message in messages:
         changed = message.get("changed", {})
-        if "fields" in changed and "name" not in changed:  # the object's own fields, not an inline's
-            changed["fields"] = [
-                str(capfirst(labels[label].verbose_name)) if label in labels else label for label in changed["fields"]
-            ]
+        if "fields" not in changed:
+            continue
+        own = labels if "name" not in changed else (inlines or {}).get(changed["name"], {})
+        changed["fields"] = [
+            str(capfirst(own[label].verbose_name)) if label in own else label for label in changed["fields"]
+        ]
     return json.dumps(messages)

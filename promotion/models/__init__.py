@@ -4,6 +4,7 @@ from .content import (
     Enterprise,
     Highlight,
     Honour,
+    Illustrated,
     Industry,
     KeyFigure,
     Milestone,
@@ -12,6 +13,7 @@ from .content import (
     Policy,
     PolicyMeasure,
     Project,
+    Shown,
     ZoneProfile,
 )
 from .enquiries import Enquiry, EnquiryMessage, EnquiryNote, OutgoingMail, ReplySnippet
@@ -26,6 +28,7 @@ __all__ = [
     "Enterprise",
     "Highlight",
     "Honour",
+    "Illustrated",
     "Industry",
     "KeyFigure",
     "Milestone",
@@ -37,5 +40,6 @@ __all__ = [
     "Project",
     "RateLimitCounter",
     "ReplySnippet",
+    "Shown",
     "ZoneProfile",
 ]

@@ -13,7 +13,15 @@ from ..units import Qualifier, Unit, growth, quantity
 from ..uploads import SafeImageField
 
 
-class Content(models.Model):
+class Shown(models.Model):
+    """Anything the public pages show. Saving or deleting one, or changing the links between two,
+    makes every cached page stale (promotion.caching); nothing else does."""
+
+    class Meta:
+        abstract = True
+
+
+class Content(Shown):
     """Fields every editable piece of content shares, with the editors' own two that the public never sees:
     a note for editors, and a mark on what awaits the zone's confirmation."""
 
@@ -37,6 +45,10 @@ class Content(models.Model):
 class Measured(models.Model):
     """A value with a unit, written the way the reader's language reads it."""
 
+    value = models.DecimalField(_("value"), max_digits=20, decimal_places=2)
+    unit = models.CharField(_("unit"), max_length=20, choices=Unit, default=Unit.NUMBER)
+    qualifier = models.CharField(_("qualifier"), max_length=20, choices=Qualifier, default=Qualifier.EXACT, blank=True)
+
     class Meta:
         abstract = True
 
@@ -45,6 +57,38 @@ class Measured(models.Model):
         if self.value is None:
             return None
         return quantity(self.value, self.unit, self.qualifier)
+
+
+def illustration_path(instance: "Illustrated", filename: str) -> str:
+    return f"{instance.illustrations_folder}/{filename}"
+
+
+class Illustrated(models.Model):
+    """Content with an illustration, stored in the subclass's `illustrations_folder` of the media,
+    with its dimensions (for the renditions and the page's layout) and a description."""
+
+    illustrations_folder: str
+
+    # The dimensions come first: Django fills them from the file only while they are empty.
+    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image = SafeImageField(
+        _("illustration"),
+        upload_to=illustration_path,
+        blank=True,
+        width_field="image_width",
+        height_field="image_height",
+    )
+    image_alt = models.CharField(_("illustration description"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class FeaturedQuerySet(models.QuerySet):
+    def featured(self):
+        """What the home page puts forward."""
+        return self.filter(is_featured=True)
 
 
 class ZoneProfile(Content):
@@ -64,6 +108,28 @@ class ZoneProfile(Content):
     positioning = models.TextField(_("positioning"))
     goal = models.TextField(_("goal"))
     overview = models.TextField(_("overview"))
+    # What the investment environment and innovation pages point to, besides their topics.
+    environment_parks = models.ManyToManyField(
+        "Park",
+        verbose_name=_("parks on the investment environment page"),
+        related_name="environment_profiles",
+        blank=True,
+        help_text=_("The parks and bases the Investment environment page points to, in the parks' order."),
+    )
+    innovation_parks = models.ManyToManyField(
+        "Park",
+        verbose_name=_("parks on the innovation page"),
+        related_name="innovation_profiles",
+        blank=True,
+        help_text=_("The parks and bases the Innovation and talent page points to, in the parks' order."),
+    )
+    innovation_policies = models.ManyToManyField(
+        "Policy",
+        verbose_name=_("policies on the innovation page"),
+        related_name="innovation_profiles",
+        blank=True,
+        help_text=_("The policies the Innovation and talent page points to, in the policies' order."),
+    )
 
     class Meta:
         verbose_name = _("zone profile")
@@ -104,9 +170,6 @@ class KeyFigure(Measured, Content):
 
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     label = models.CharField(_("label"), max_length=200)
-    value = models.DecimalField(_("value"), max_digits=20, decimal_places=2)
-    unit = models.CharField(_("unit"), max_length=20, choices=Unit, default=Unit.NUMBER)
-    qualifier = models.CharField(_("qualifier"), max_length=20, choices=Qualifier, default=Qualifier.EXACT, blank=True)
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
     period = models.CharField(
         _("period"),
@@ -205,9 +268,8 @@ class PlanTarget(Measured, Content):
     """A 13th Five-Year Plan target, beside the figure it grows from where the account gives one."""
 
     label = models.CharField(_("indicator"), max_length=200)
+    # A target may be set in words only.
     value = models.DecimalField(_("target value"), max_digits=20, decimal_places=2, null=True, blank=True)
-    unit = models.CharField(_("unit"), max_length=20, choices=Unit, default=Unit.NUMBER)
-    qualifier = models.CharField(_("qualifier"), max_length=20, choices=Qualifier, default=Qualifier.EXACT, blank=True)
     baseline = models.ForeignKey(
         KeyFigure,
         verbose_name=_("actual figure"),
@@ -232,7 +294,7 @@ class IndustryQuerySet(models.QuerySet):
         return self.filter(is_leading=True)
 
 
-class Industry(Content):
+class Industry(Illustrated, Content):
     """An industry the zone develops, with the chain it climbs."""
 
     class ChainKind(models.TextChoices):
@@ -253,15 +315,9 @@ class Industry(Content):
     summary = models.CharField(_("summary"), max_length=300)
     description = models.TextField(_("description"))
     chain_kind = models.CharField(_("chain kind"), max_length=20, choices=ChainKind, default=ChainKind.SEQUENCE)
-    # The dimensions come first: Django fills them from the file only while they are empty.
-    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    image = SafeImageField(
-        _("illustration"), upload_to="industries/", blank=True, width_field="image_width", height_field="image_height"
-    )
-    image_alt = models.CharField(_("illustration description"), max_length=200, blank=True)
 
     objects = IndustryQuerySet.as_manager()
+    illustrations_folder = "industries"
 
     class Meta:
         verbose_name = _("industry")
@@ -275,7 +331,7 @@ class Industry(Content):
         return reverse("promotion:industry-detail", kwargs={"slug": self.slug})
 
 
-class ChainStage(models.Model):
+class ChainStage(Shown):
     """One step of an industry's chain, in order."""
 
     industry = models.ForeignKey(
@@ -293,7 +349,15 @@ class ChainStage(models.Model):
         return self.name
 
 
-class Park(Content):
+class ParkQuerySet(FeaturedQuerySet):
+    def on_environment_page(self):
+        return self.filter(environment_profiles__isnull=False).distinct()
+
+    def on_innovation_page(self):
+        return self.filter(innovation_profiles__isnull=False).distinct()
+
+
+class Park(Illustrated, Content):
     """An industrial park or base inside the zone."""
 
     class Kind(models.TextChoices):
@@ -309,13 +373,9 @@ class Park(Content):
     area_hectares = models.DecimalField(_("area (hectares)"), max_digits=8, decimal_places=2, null=True, blank=True)
     industries = models.ManyToManyField(Industry, verbose_name=_("industries"), related_name="parks", blank=True)
     is_featured = models.BooleanField(_("featured"), default=False)
-    # The dimensions come first: Django fills them from the file only while they are empty.
-    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    image = SafeImageField(
-        _("illustration"), upload_to="parks/", blank=True, width_field="image_width", height_field="image_height"
-    )
-    image_alt = models.CharField(_("illustration description"), max_length=200, blank=True)
+
+    objects = ParkQuerySet.as_manager()
+    illustrations_folder = "parks"
 
     class Meta:
         verbose_name = _("park")
@@ -409,6 +469,8 @@ class Project(Content):
     )
     is_featured = models.BooleanField(_("featured"), default=False)
 
+    objects = FeaturedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("project")
         verbose_name_plural = _("projects")
@@ -420,6 +482,11 @@ class Project(Content):
 
     def get_absolute_url(self) -> str:
         return reverse("promotion:project-detail", kwargs={"slug": self.slug})
+
+
+class PolicyQuerySet(FeaturedQuerySet):
+    def on_innovation_page(self):
+        return self.filter(innovation_profiles__isnull=False).distinct()
 
 
 class Policy(Content):
@@ -452,6 +519,8 @@ class Policy(Content):
     )
     zone_share_percent = models.PositiveSmallIntegerField(_("zone's share of tax (%)"), null=True, blank=True)
     is_featured = models.BooleanField(_("featured"), default=False)
+
+    objects = PolicyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("policy")
@@ -490,7 +559,7 @@ class Policy(Content):
         return owner, tax - owner
 
 
-class PolicyMeasure(models.Model):
+class PolicyMeasure(Shown):
     """One system or measure that makes up a policy."""
 
     policy = models.ForeignKey(Policy, verbose_name=_("policy"), on_delete=models.CASCADE, related_name="measures")

@@ -143,7 +143,17 @@ def picture(obj, sizes: str = "100vw", lazy: bool = True, css_class: str = "") -
 @register.filter
 def with_figures(text: str, figures) -> str:
     """Prose with its key-figure placeholders written out in the page's language (promotion.figure_text):
-    "[[figure:main-business-income-2015]]" → "61 billion yuan" / "610亿元". Plain text; escape it after."""
+    "[[figure:main-business-income-2015]]" → "61 billion yuan" / "610亿元". Plain text, escaped when shown;
+    `figures` are the ones the page fetched (its view's prose_figures)."""
     from ..figure_text import fill
 
     return fill(text, figures or {}, translation.get_language())
+
+
+@register.simple_tag
+def figures_in_results(groups) -> dict:
+    """The key figures the search results' summaries name, in one query, for ``with_figures``:
+    {% figures_in_results groups as prose_figures %}."""
+    from ..figure_text import figures_named
+
+    return figures_named(*(result.summary for group in groups or () for result in group["results"]))

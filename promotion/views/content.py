@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from ..caching import public_page
-from ..figure_text import figures_named
+from ..figure_text import figures_in
 from ..forms import TaxShareForm
 from ..models import (
     Enterprise,
@@ -31,10 +31,6 @@ ENVIRONMENT_CATEGORIES = [
     KeyFigure.Category.URBANISATION,
 ]
 INNOVATION_TOPICS = [Highlight.Topic.INNOVATION, Highlight.Topic.TALENT]
-# Places and policies these pages point to; editors may rename them, the slugs stay.
-ENVIRONMENT_PARKS = ["huan-river-park", "e-commerce-base"]
-INNOVATION_PARKS = ["tsinghua-new-material-base"]
-INNOVATION_POLICIES = ["talent-100-entrepreneurs"]
 
 
 def grouped(objects: list, field: str, choices) -> list[dict]:
@@ -47,8 +43,9 @@ def grouped(objects: list, field: str, choices) -> list[dict]:
 
 
 def last_updated(*groups) -> object:
-    """The latest change among the objects a page shows, for its "last updated" line."""
-    stamps = [obj.updated_at for group in groups for obj in group if getattr(obj, "updated_at", None)]
+    """The latest change among the objects a page shows, for its "last updated" line: each group an iterable of
+    objects (None, or objects without a stamp, skipped), the key figures its prose names among them."""
+    stamps = [obj.updated_at for group in groups if group for obj in group if getattr(obj, "updated_at", None)]
     return max(stamps, default=None)
 
 
@@ -69,8 +66,18 @@ def topic_sections(topics, categories) -> list[dict]:
     return sections
 
 
-def sections_updated(sections: list[dict]):
-    return last_updated(*(section["highlights"] for section in sections), *(section["figures"] for section in sections))
+def sections_figures(sections: list[dict], *groups) -> dict:
+    """The key figures the sections' highlights and the other objects name, those the sections chart not fetched
+    again."""
+    highlights = [h for section in sections for h in section["highlights"]]
+    charted = [f for section in sections for f in section["figures"]]
+    return figures_in(highlights, *groups, known=charted)
+
+
+def sections_updated(sections: list[dict], *groups):
+    return last_updated(
+        *(section["highlights"] for section in sections), *(section["figures"] for section in sections), *groups
+    )
 
 
 @require_GET
@@ -80,12 +87,15 @@ def home(request: HttpRequest) -> HttpResponse:
         "profile": ZoneProfile.objects.first(),
         "figures": list(KeyFigure.objects.headline()),
         "industries": list(Industry.objects.leading().prefetch_related("chain_stages")),
-        "parks": list(Park.objects.filter(is_featured=True)),
-        "policies": list(Policy.objects.filter(is_featured=True)),
-        "projects": list(Project.objects.filter(is_featured=True)),
+        "parks": list(Park.objects.featured()),
+        "policies": list(Policy.objects.featured()),
+        "projects": list(Project.objects.featured()),
     }
-    groups = [context[key] for key in ("figures", "industries", "parks", "policies", "projects")]
-    context["updated_at"] = last_updated([context["profile"]] if context["profile"] else [], *groups)
+    groups = [context[key] for key in ("industries", "parks", "policies", "projects")]
+    context["prose_figures"] = figures_in(*groups, known=context["figures"])
+    context["updated_at"] = last_updated(
+        [context["profile"]], context["figures"], *groups, context["prose_figures"].values()
+    )
     return render(request, "promotion/home.html", context)
 
 
@@ -98,9 +108,10 @@ def about(request: HttpRequest) -> HttpResponse:
         "honours": list(Honour.objects.all()),
         "targets": list(PlanTarget.objects.select_related("baseline")),
     }
-    # The key figures the overview names, in one query, and those the plan chart sets beside its targets.
-    context["prose_figures"] = figures_named(context["profile"].overview)
+    # The key figures the plan chart sets beside its targets, and those the overview and history name (the ones
+    # not charted in one query).
     charted = [target.baseline for target in context["targets"] if target.baseline]
+    context["prose_figures"] = figures_in([context["profile"]], context["milestones"], known=charted)
     context["updated_at"] = last_updated(
         [context["profile"]],
         context["milestones"],
@@ -124,7 +135,15 @@ def figure_list(request: HttpRequest) -> HttpResponse:
 @public_page
 def park_list(request: HttpRequest) -> HttpResponse:
     parks = list(Park.objects.prefetch_related("industries"))
-    return render(request, "promotion/park_list.html", {"parks": parks, "updated_at": last_updated(parks)})
+    # The map names each park's industries.
+    industries = [industry for park in parks for industry in park.industries.all()]
+    figures = figures_in(parks)
+    context = {
+        "parks": parks,
+        "prose_figures": figures,
+        "updated_at": last_updated(parks, industries, figures.values()),
+    }
+    return render(request, "promotion/park_list.html", context)
 
 
 @require_GET
@@ -140,8 +159,14 @@ def park_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "enterprises": enterprises,
         "industry_enterprises": list(in_industries[:RELATED_LIMIT]),
         "projects": list(park.projects.select_related("enterprise")),
-        "updated_at": park.updated_at,
     }
+    context["prose_figures"] = figures_in([park])
+    context["updated_at"] = last_updated(
+        [park],
+        *(context[key] for key in ("industries", "enterprises", "industry_enterprises", "projects")),
+        [enterprise.industry for enterprise in context["industry_enterprises"]],
+        context["prose_figures"].values(),
+    )
     return render(request, "promotion/park_detail.html", context)
 
 
@@ -149,7 +174,12 @@ def park_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @public_page
 def industry_list(request: HttpRequest) -> HttpResponse:
     industries = list(Industry.objects.select_related("parent").prefetch_related("chain_stages"))
-    context = {"industries": industries, "updated_at": last_updated(industries)}
+    figures = figures_in(industries)
+    context = {
+        "industries": industries,
+        "prose_figures": figures,
+        "updated_at": last_updated(industries, figures.values()),
+    }
     return render(request, "promotion/industry_list.html", context)
 
 
@@ -159,14 +189,22 @@ def industry_detail(request: HttpRequest, slug: str) -> HttpResponse:
     industry = get_object_or_404(Industry.objects.select_related("parent"), slug=slug)
     context = {
         "industry": industry,
-        "stages": industry.chain_stages.all(),
-        "branches": industry.branches.all(),
+        "stages": list(industry.chain_stages.all()),
+        "branches": list(industry.branches.all()),
         "enterprises": list(industry.enterprises.select_related("park")[: RELATED_LIMIT + 1]),
         "related_limit": RELATED_LIMIT,
-        "projects": industry.projects.all(),
-        "parks": industry.parks.all(),
-        "updated_at": industry.updated_at,
+        "projects": list(industry.projects.all()),
+        "parks": list(industry.parks.all()),
+        "prose_figures": figures_in([industry]),
     }
+    context["updated_at"] = last_updated(
+        [industry, industry.parent],
+        context["branches"],
+        context["enterprises"][:RELATED_LIMIT],
+        context["projects"],
+        context["parks"],
+        context["prose_figures"].values(),
+    )
     return render(request, "promotion/industry_detail.html", context)
 
 
@@ -183,12 +221,16 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(enterprises, ENTERPRISES_PER_PAGE).get_page(query_param(request, "page"))
     context = {
         "page": page,
-        "industries": Industry.objects.all(),
-        "parks": Park.objects.all(),
+        "industries": list(Industry.objects.all()),
+        "parks": list(Park.objects.all()),
         "selected_industry": industry,
         "selected_park": park,
-        "updated_at": last_updated(page),
+        "prose_figures": figures_in(page),
     }
+    # The filters name every industry and park; the cards each enterprise's.
+    context["updated_at"] = last_updated(
+        page, context["industries"], context["parks"], context["prose_figures"].values()
+    )
     return render(request, "promotion/enterprise_list.html", context)
 
 
@@ -196,7 +238,14 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
 @public_page
 def enterprise_detail(request: HttpRequest, slug: str) -> HttpResponse:
     enterprise = get_object_or_404(Enterprise.objects.select_related("industry", "park"), slug=slug)
-    context = {"enterprise": enterprise, "projects": enterprise.projects.all(), "updated_at": enterprise.updated_at}
+    context = {
+        "enterprise": enterprise,
+        "projects": list(enterprise.projects.all()),
+        "prose_figures": figures_in([enterprise]),
+    }
+    context["updated_at"] = last_updated(
+        [enterprise, enterprise.industry, enterprise.park], context["projects"], context["prose_figures"].values()
+    )
     return render(request, "promotion/enterprise_detail.html", context)
 
 
@@ -204,7 +253,12 @@ def enterprise_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @public_page
 def project_list(request: HttpRequest) -> HttpResponse:
     projects = list(Project.objects.all())
-    context = {"groups": grouped(projects, "status", Project.Status), "updated_at": last_updated(projects)}
+    figures = figures_in(projects)
+    context = {
+        "groups": grouped(projects, "status", Project.Status),
+        "prose_figures": figures,
+        "updated_at": last_updated(projects, figures.values()),
+    }
     return render(request, "promotion/project_list.html", context)
 
 
@@ -212,21 +266,37 @@ def project_list(request: HttpRequest) -> HttpResponse:
 @public_page
 def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
     project = get_object_or_404(Project.objects.select_related("enterprise", "industry", "park"), slug=slug)
-    return render(request, "promotion/project_detail.html", {"project": project, "updated_at": project.updated_at})
+    figures = figures_in([project])
+    context = {
+        "project": project,
+        "prose_figures": figures,
+        "updated_at": last_updated([project, project.enterprise, project.industry, project.park], figures.values()),
+    }
+    return render(request, "promotion/project_detail.html", context)
 
 
 @require_GET
 @public_page
 def policy_list(request: HttpRequest) -> HttpResponse:
     policies = list(Policy.objects.all())
-    return render(request, "promotion/policy_list.html", {"policies": policies, "updated_at": last_updated(policies)})
+    figures = figures_in(policies)
+    context = {"policies": policies, "prose_figures": figures, "updated_at": last_updated(policies, figures.values())}
+    return render(request, "promotion/policy_list.html", context)
 
 
 @require_GET
 @public_page(params=("tax",))
 def policy_detail(request: HttpRequest, slug: str) -> HttpResponse:
     policy = get_object_or_404(Policy, slug=slug)
-    context = {"policy": policy, "measures": policy.measures.all(), "updated_at": policy.updated_at}
+    measures = list(policy.measures.all())
+    figures = figures_in([policy], measures)
+    # Measures carry no stamp of their own: they are edited with their policy, whose stamp moves when they change.
+    context = {
+        "policy": policy,
+        "measures": measures,
+        "prose_figures": figures,
+        "updated_at": last_updated([policy], figures.values()),
+    }
     if policy.shares_tax:
         calculator = TaxShareForm(request.GET if "tax" in request.GET else None)
         context["calculator"] = calculator
@@ -240,8 +310,14 @@ def policy_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @public_page
 def environment(request: HttpRequest) -> HttpResponse:
     sections = topic_sections(ENVIRONMENT_TOPICS, ENVIRONMENT_CATEGORIES)
-    parks = list(Park.objects.filter(slug__in=ENVIRONMENT_PARKS))
-    context = {"sections": sections, "parks": parks, "updated_at": sections_updated(sections)}
+    parks = list(Park.objects.on_environment_page())
+    figures = sections_figures(sections, parks)
+    context = {
+        "sections": sections,
+        "parks": parks,
+        "prose_figures": figures,
+        "updated_at": sections_updated(sections, parks, figures.values()),
+    }
     return render(request, "promotion/environment.html", context)
 
 
@@ -249,7 +325,14 @@ def environment(request: HttpRequest) -> HttpResponse:
 @public_page
 def innovation(request: HttpRequest) -> HttpResponse:
     sections = topic_sections(INNOVATION_TOPICS, [KeyFigure.Category.INNOVATION])
-    parks = list(Park.objects.filter(slug__in=INNOVATION_PARKS))
-    policies = list(Policy.objects.filter(slug__in=INNOVATION_POLICIES))
-    context = {"sections": sections, "parks": parks, "policies": policies, "updated_at": sections_updated(sections)}
+    parks = list(Park.objects.on_innovation_page())
+    policies = list(Policy.objects.on_innovation_page())
+    figures = sections_figures(sections, parks, policies)
+    context = {
+        "sections": sections,
+        "parks": parks,
+        "policies": policies,
+        "prose_figures": figures,
+        "updated_at": sections_updated(sections, parks, policies, figures.values()),
+    }
     return render(request, "promotion/innovation.html", context)

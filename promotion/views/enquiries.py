@@ -1,4 +1,3 @@
-import logging
 from http import HTTPStatus
 
 from django.conf import settings
@@ -9,7 +8,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from .. import ratelimit, services, spam
+from .. import services
 from ..caching import public_page
 from ..clients import client_address
 from ..forms import EnquiryAnswerForm, EnquiryForm, EnquiryRatingForm
@@ -20,30 +19,23 @@ from ..models import (
 )
 from .params import query_param
 
-logger = logging.getLogger(__name__)
-
 
 @require_http_methods(["GET", "POST"])
 def enquiry(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         address = client_address(request)
-        sender = address or "unknown"
-        if ratelimit.exhausted("enquiry-invalid", sender, settings.ENQUIRY_INVALID_RATE_LIMIT):
+        if services.invalid_forms_used_up(address):
             return rate_limited(request)
         form = EnquiryForm(request.POST)
         if form.is_valid():
-            enquiry = form.save(commit=False)
-            enquiry.language = get_language()
-            enquiry.ip_address = address
-            clock = form.cleaned_data["started"]
-            reason = spam.spam_reason(form.cleaned_data["website"], clock)
-            nonce = clock.nonce if clock else ""
             try:
-                services.submit_enquiry(enquiry, spam_reason=reason, sender=sender, form_nonce=nonce)
+                enquiry = services.submit_enquiry(
+                    form.enquiry(), address=address, spam_reason=form.spam_reason, form_nonce=form.nonce
+                )
             except services.AllowanceUsedUp:
                 return rate_limited(request)
             return redirect("promotion:enquiry-sent", token=services.sent_page_token(enquiry))
-        ratelimit.take("enquiry-invalid", sender, settings.ENQUIRY_INVALID_RATE_LIMIT)
+        services.count_invalid_form(address)
     else:
         park = Park.objects.filter(slug=query_param(request, "park")).first()
         industry = Industry.objects.filter(slug=query_param(request, "industry")).first()
@@ -116,23 +108,23 @@ ANSWER_REFUSED = {
 def take_answer(request: HttpRequest, enquiry: Enquiry) -> tuple[EnquiryAnswerForm, HTTPStatus, bool]:
     """The investor's answer: taken (or, when it looks automated or was sent before, quietly
     dropped), or the form back with what was wrong. Nothing is stored unless it is taken."""
-    sender = client_address(request) or "unknown"
+    address = client_address(request)
     form = EnquiryAnswerForm(request.POST)
-    if ratelimit.exhausted(services.ANSWER_INVALID_SCOPE, sender, settings.ENQUIRY_INVALID_RATE_LIMIT):
+    if services.invalid_forms_used_up(address, services.ANSWER_INVALID_SCOPE):
         return refused(form, "too_many"), HTTPStatus.TOO_MANY_REQUESTS, False
     if not form.is_valid():
-        ratelimit.take(services.ANSWER_INVALID_SCOPE, sender, settings.ENQUIRY_INVALID_RATE_LIMIT)
+        services.count_invalid_form(address, services.ANSWER_INVALID_SCOPE)
         return form, HTTPStatus.OK, False
     if not services.takes_answers(enquiry):
         return refused(form, "concluded"), HTTPStatus.CONFLICT, False
-    clock = form.cleaned_data["started"]
-    reason = spam.spam_reason(form.cleaned_data["website"], clock)
-    if reason:
-        logger.info("Answer on enquiry %s dropped as automated: %s", enquiry.reference, reason)
-        return form, HTTPStatus.OK, True
     try:
         services.record_answer(
-            enquiry, form.cleaned_data["body"], language=get_language(), sender=sender, form_nonce=clock.nonce
+            enquiry,
+            form.cleaned_data["body"],
+            language=get_language(),
+            address=address,
+            spam_reason=form.spam_reason,
+            form_nonce=form.nonce,
         )
     except services.AllowanceUsedUp:
         return refused(form, "too_many"), HTTPStatus.TOO_MANY_REQUESTS, False
@@ -144,12 +136,12 @@ def take_answer(request: HttpRequest, enquiry: Enquiry) -> tuple[EnquiryAnswerFo
 def take_rating(request: HttpRequest, enquiry: Enquiry) -> tuple[EnquiryRatingForm, HTTPStatus, bool]:
     """The investor's rating, once, of a concluded enquiry; sent again (a second click), it is
     taken as the first was and changes nothing."""
-    sender = client_address(request) or "unknown"
+    address = client_address(request)
     form = EnquiryRatingForm(request.POST)
-    if ratelimit.exhausted(services.ANSWER_INVALID_SCOPE, sender, settings.ENQUIRY_INVALID_RATE_LIMIT):
+    if services.invalid_forms_used_up(address, services.ANSWER_INVALID_SCOPE):
         return refused(form, "too_many"), HTTPStatus.TOO_MANY_REQUESTS, False
     if not form.is_valid():
-        ratelimit.take(services.ANSWER_INVALID_SCOPE, sender, settings.ENQUIRY_INVALID_RATE_LIMIT)
+        services.count_invalid_form(address, services.ANSWER_INVALID_SCOPE)
         return form, HTTPStatus.OK, False
     if services.rate_enquiry(enquiry, form.cleaned_data["rating"], form.cleaned_data["comment"]):
         return form, HTTPStatus.OK, True
