@@ -228,6 +228,9 @@ def test_the_differences_list_a_changed_measure_field_by_field_in_both_languages
     assert "Changed Title (English)" in text_of(client.get(history).content.decode())
     chinese = text_of(client.get(history, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode())
     assert "标题（英文）" in chinese and "Title (English)" not in chinese
+    # And so does the team's log.
+    team_log = text_of(client.get(reverse("admin:team_log"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode())
+    assert "标题（英文）" in team_log and "Title (English)" not in team_log
 
 
 def test_a_deleted_measure_shows_as_removed_and_restoring_brings_it_back(client, editor):

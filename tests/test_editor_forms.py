@@ -234,3 +234,22 @@ def test_a_park_without_an_illustration_has_no_thumbnail(staff_client):
     Park.objects.filter(pk=park.pk).update(image="", image_width=None, image_height=None)
     body = staff_client.get(change_url(Park, park.pk)).content.decode()
     assert "image-thumbnail" not in body
+
+
+@pytest.mark.parametrize(
+    "model, first",
+    [
+        ("keyfigure", "slug"),
+        ("plantarget", "label_en"),
+        ("industry", "name_en"),
+        ("park", "name_en"),
+        ("enterprise", "name_en"),
+    ],
+)
+def test_a_form_starts_with_what_the_object_is_and_ends_with_its_position(staff_client, model, first):
+    page = staff_client.get(reverse(f"admin:promotion_{model}_add")).content.decode()
+    names = re.findall(r'<(?:input|select|textarea)[^>]*\bname="([a-z_]+)"', page)
+    fields = [name for name in names if name not in {"csrfmiddlewaretoken", "_save", "_continue", "_addanother"}]
+    assert fields[0] == first
+    editor_fields = fields.index("to_be_confirmed")
+    assert fields[editor_fields - 1] == "position", fields

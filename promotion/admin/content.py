@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.utils import quote, unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models as db_models
 from django.http import Http404, JsonResponse
 from django.template.response import TemplateResponse
@@ -28,7 +28,7 @@ from .forms import (
     readback,
     readback_html,
 )
-from .history import field_labels, inline_labels, relabelled
+from .history import relabelled
 
 EDITOR_FIELDS = ["to_be_confirmed", "editor_note"]
 
@@ -71,8 +71,6 @@ class ContentVersions(VersionAdmin):
             raise PermissionDenied
         response = VersionAdmin.history_view(self, request, object_id, extra_context)
         context = getattr(response, "context_data", None) or {}
-        labels = field_labels(self.model)
-        inlines = inline_labels(*(relation.related_model for relation in followed_relations(self.model)))
         previous = {}
         versions = self._versions(object_id)
         for before, version in zip([None, *versions], versions, strict=False):
@@ -81,7 +79,7 @@ class ContentVersions(VersionAdmin):
         for action in context.get("action_list", []):
             if not isinstance(action, dict):
                 continue
-            action["comment"] = reader_comment(action["revision"].comment, labels, inlines)
+            action["comment"] = reader_comment(action["revision"].comment, self.model)
             version, before = previous.get(action["revision"].pk, (None, None))
             if version is not None and before is not None:
                 action["compare_url"] = reverse(
@@ -127,10 +125,10 @@ class ContentVersions(VersionAdmin):
         return TemplateResponse(request, "admin/promotion/content_compare.html", context)
 
 
-def reader_comment(comment: str, labels: dict, inlines: dict | None = None) -> str:
+def reader_comment(comment: str, model) -> str:
     """A version's comment (the admin's stored message) as the admin's history would read it now."""
     entry = LogEntry(action_flag=CHANGE, change_message=comment)
-    entry.change_message = relabelled(entry, labels, inlines)
+    entry.change_message = relabelled(entry, model)
     return entry.get_change_message()
 
 
@@ -256,10 +254,28 @@ class ContentAdmin(ContentVersions, TranslationAdmin):
         # Each field's English and Chinese rows side by side, inlines kept within the page.
         css = {"all": ["css/admin-content.css"]}
 
+    def declared_order(self, name: str) -> tuple:
+        """What the object is comes first: its own fields, then what it shares with other content (its value and
+        unit, its illustration), then its position; within each, the model's order."""
+        try:
+            field = self.model._meta.get_field(name)
+        except FieldDoesNotExist:
+            return (1.5, 0)  # a read-only reading, such as a figure's readback: beside the fields it reads
+        field = getattr(field, "translated_field", field)
+        bases = [cls for cls in self.model.__mro__[1:] if getattr(cls, "_meta", None) and cls._meta.abstract]
+        declared = (
+            depth
+            for depth, base in enumerate(bases, 1)
+            if field.name in {f.name for f in [*base._meta.local_fields, *base._meta.local_many_to_many]}
+        )
+        return (next(declared, 0), field.creation_counter)
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = []
         for name, options in super().get_fieldsets(request, obj):
             fields = [f for f in options.get("fields", []) if f not in EDITOR_FIELDS]
+            if not self.fieldsets:
+                fields.sort(key=self.declared_order)
             if fields:
                 fieldsets.append((name, {**options, "fields": fields}))
         fieldsets.append(

@@ -1,4 +1,5 @@
 import json
+from functools import cache
 
 from django.contrib.admin.models import LogEntry
 from django.utils import translation
@@ -11,28 +12,30 @@ class HistoryInReadersLanguage:
 
     def history_view(self, request, object_id, extra_context=None):
         response = super().history_view(request, object_id, extra_context)
-        labels = field_labels(self.model)
         for entry in getattr(response, "context_data", {}).get("action_list", []):
-            entry.change_message = relabelled(entry, labels)
+            entry.change_message = relabelled(entry, self.model)
         return response
 
 
+@cache
 def field_labels(model) -> dict:
     """Each field's label as the admin stored it (English) → the field."""
     with translation.override(None):
         return {str(capfirst(field.verbose_name)): field for field in model._meta.fields}
 
 
-def inline_labels(*models) -> dict:
-    """Each inline model's name as the admin stored it (English) → its field_labels()."""
+@cache
+def inline_labels(model) -> dict:
+    """The name (as the admin stored it, English) of each model edited inline with `model`, which has a foreign
+    key to it → its field_labels()."""
+    inlines = {relation.related_model for relation in model._meta.related_objects if relation.one_to_many}
     with translation.override(None):
-        names = [str(model._meta.verbose_name) for model in models]
-    return {name: field_labels(model) for name, model in zip(names, models, strict=True)}
+        return {str(inline._meta.verbose_name): field_labels(inline) for inline in inlines}
 
 
-def relabelled(entry: LogEntry, labels: dict, inlines: dict | None = None) -> str:
-    """The entry's message with each changed field named in the reader's language: the object's own fields
-    from `labels`, an inline row's ("Changed Title (English) for measure …") from `inlines` (see inline_labels)."""
+def relabelled(entry: LogEntry, model) -> str:
+    """The entry's message with each changed field of `model` named in the reader's language, an inline row's
+    too ("Changed Title (English) for measure …")."""
     if not entry.is_change() or not entry.change_message.startswith("["):
         return entry.change_message
     messages = json.loads(entry.change_message)
@@ -40,7 +43,7 @@ def relabelled(entry: LogEntry, labels: dict, inlines: dict | None = None) -> st
         changed = message.get("changed", {})
         if "fields" not in changed:
             continue
-        own = labels if "name" not in changed else (inlines or {}).get(changed["name"], {})
+        own = field_labels(model) if "name" not in changed else inline_labels(model).get(changed["name"], {})
         changed["fields"] = [
             str(capfirst(own[label].verbose_name)) if label in own else label for label in changed["fields"]
         ]

@@ -20,7 +20,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from .history import field_labels, relabelled
+from .history import relabelled
 
 URL_NAME = "team_log"
 PER_PAGE = 50
@@ -58,8 +58,8 @@ def object_url(request: HttpRequest, entry: LogEntry) -> str | None:
         return None
 
 
-def in_readers_language(entry: LogEntry, labels: dict) -> str:
-    entry.change_message = relabelled(entry, labels)
+def in_readers_language(entry: LogEntry, model) -> str:
+    entry.change_message = relabelled(entry, model)
     return entry.get_change_message()
 
 
@@ -83,19 +83,16 @@ def team_log(request: HttpRequest) -> TemplateResponse:
     if model is not None:
         entries = entries.filter(content_type_id=model)
     page = Paginator(entries.order_by("-action_time", "-pk"), PER_PAGE).get_page(request.GET.get("p"))
-    labels = {}
     rows = []
     for entry in page:
         model_class = entry.content_type.model_class()
-        if model_class not in labels:
-            labels[model_class] = field_labels(model_class)
         rows.append(
             {
                 "entry": entry,
                 "who": entry.user.get_full_name() or entry.user.get_username(),
                 "model": capfirst(model_class._meta.verbose_name),
                 "url": object_url(request, entry),
-                "message": in_readers_language(entry, labels[model_class]),
+                "message": in_readers_language(entry, model_class),
             }
         )
     query = request.GET.copy()
