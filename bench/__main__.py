@@ -44,7 +44,7 @@ from .server import ROOT
 VAR = ROOT / "var" / "bench"
 RESULTS = ROOT / "bench" / "results.json"
 BENCH_USER = "bench"
-ADMIN_PAGES = {"admin enquiries", "admin enquiry"}
+ADMIN_PAGES = {"admin enquiries", "admin enquiry search", "admin enquiry"}
 FIRST_LOAD_PAGES = ["home", "home (Chinese)", "park detail", "tax calculator"]
 
 
@@ -78,8 +78,9 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
         type=parse_budget,
         action="append",
         default=[],
-        metavar="METRIC[:PAGE]=LIMIT",
-        help=f"a budget for this run, for every page or one (metrics: {', '.join(UNITS)}); may be repeated",
+        metavar="METRIC[:PAGE][@DATASET]=LIMIT",
+        help=f"a budget for this run, for every page or one, on both datasets or one (metrics: {', '.join(UNITS)});"
+        " may be repeated",
     )
     parser.add_argument(
         "--budget-scale",
@@ -142,8 +143,9 @@ def config(args) -> dict:
 
 def budget_rows(budgets: dict) -> list[dict]:
     return [
-        {"metric": metric, "page": page, "limit": budget.limit, "unit": UNITS[metric], "why": budget.why}
-        for (metric, page), budget in budgets.items()
+        {"metric": metric, "page": page, "dataset": dataset, "limit": budget.limit, "unit": UNITS[metric]}
+        | {"why": budget.why}
+        for (metric, page, dataset), budget in budgets.items()
     ]
 
 
@@ -172,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
         infos[dataset.name] = dataset.probe("pages", BENCH_USER, password)
         results["datasets"][dataset.name] = {"build": build, "rows": infos[dataset.name]["rows"]}
     known = list(infos[args.datasets[0]]["pages"])
-    asked = args.pages + [page for _, page, _ in args.budget if page]
+    asked = args.pages + [page for _, page, _, _ in args.budget if page]
     unknown = list(dict.fromkeys(label for label in asked if label not in known))
     if unknown:
         say(f"No such page: {', '.join(unknown)}. The pages are: {', '.join(known)}")
@@ -189,6 +191,7 @@ def main(argv: list[str] | None = None) -> int:
             results[key] = {label: growth(fixtures[label], scaled.get(label, {}), metric) for label in fixtures}
     checks = check_budgets(results, budgets)
     results["checked"] = len(checks)
+    results["checks"] = checks
     results["misses"] = misses_of(checks, results)
     results["skipped"] = skipped_pages(results)
     results["runtime_s"] = round(time.monotonic() - started, 1)

@@ -10,9 +10,7 @@ import django
 import gunicorn
 import requests
 
-from .budgets import fmt, limit_text, skipped_pages
-
-DATASETS = ["fixtures", "scaled"]
+from .budgets import DATASETS, UNITS, fmt, limit_text, skipped_pages
 
 
 def row_marks(misses: list[dict], row: str, label: str, several: bool) -> str:
@@ -24,10 +22,25 @@ def row_marks(misses: list[dict], row: str, label: str, several: bool) -> str:
     return "✗ " + "; ".join(texts) if texts else "✓"
 
 
-def budgets_table(budgets: dict) -> str:
-    lines = [f"  {'metric':<16} {'page':<16} {'limit':>12}  why"]
-    for (metric, page), budget in budgets.items():
-        lines.append(f"  {metric:<16} {page:<16} {limit_text(metric, budget.limit):>12}  {budget.why}")
+def budgets_table(budgets: dict, checks: list[dict]) -> str:
+    """Each budget in force, and the figures held to it: the one figure, or how many and the worst."""
+    lines = [f"  {'metric':<16} {'page':<22} {'dataset':<9} {'limit':>12}  {'figure':<34}  why"]
+    for key, budget in budgets.items():
+        metric, page, dataset = key
+        held = [check for check in checks if check["budget"] == key]
+        if not held:
+            figure = "not measured in this run"
+        else:
+            worst = max(held, key=lambda check: check["value"])
+            mark = "✓" if all(check["met"] for check in held) else f"✗ {sum(not c['met'] for c in held)} missed"
+            value = fmt(worst["value"]) + (f" {UNITS[metric]}" if metric != "errors" else "")
+            if len(held) == 1:
+                figure = f"{value} {mark}"
+            else:
+                figure = f"worst {value} ({worst['dataset']}: {worst['page']}) of {len(held)} {mark}"
+        lines.append(
+            f"  {metric:<16} {page:<22} {dataset:<9} {limit_text(metric, budget.limit):>12}  {figure:<34}  {budget.why}"
+        )
     return "\n".join(lines)
 
 
@@ -109,7 +122,10 @@ def table(results: dict) -> str:
 
 def summary(results: dict, budgets: dict) -> str:
     """The budgets in force, then what missed them (or that nothing did), then what was skipped."""
-    lines = ["Budgets (BUDGETS in bench/budgets.py; --budget and --budget-scale change them):", budgets_table(budgets)]
+    lines = [
+        "Budgets (BUDGETS in bench/budgets.py; --budget and --budget-scale change them), each with its figures:",
+        budgets_table(budgets, results["checks"]),
+    ]
     misses, checked = results["misses"], results["checked"]
     lines.append("")
     if misses:

@@ -5,6 +5,7 @@ folder of their own that the runs share, so that only the first builds the datab
 p50 budget no server can meet the run exits 1 and marks the rows; with generous time budgets
 (and the real query counts and kilobytes) it exits 0."""
 
+import argparse
 import contextlib
 import json
 import os
@@ -72,9 +73,9 @@ def test_a_missed_budget_fails_the_run_and_marks_its_rows(bench_dir):
     for label in ("home", "park detail"):
         assert re.search(r"✗ .*p50 [\d.]+ > 0\.001 ms", table_row(output, label)), output
     assert "budgets missed:" in output
-    assert {"metric": "p50_ms", "page": "*", "limit": 0.001, "unit": "ms", "why": "set on the command line"} in (
-        results["budgets"]
-    )
+    budget = {"metric": "p50_ms", "page": "*", "dataset": "*", "limit": 0.001, "unit": "ms"}
+    assert budget | {"why": "set on the command line"} in results["budgets"]
+    assert re.search(r"^  p50_ms +\* +\* +0\.001 ms +worst [\d.]+ ms \(fixtures: .+\) of 2 ✗ 2 missed", output, re.M)
     missed = {(miss["page"], miss["metric"]) for miss in results["misses"]}
     assert {("home", "p50_ms"), ("park detail", "p50_ms")} <= missed
 
@@ -107,3 +108,23 @@ def test_the_product_ships_none_of_the_tools():
     assert not [app for app in settings.INSTALLED_APPS if app.split(".")[0] == "bench"]
     assert "build_scaled_data" not in get_commands()
     assert not (ROOT / "promotion" / "scaled.py").exists()
+
+
+def test_each_figure_is_held_to_the_budget_of_its_page_and_dataset():
+    from bench.budgets import BUDGETS, budget_key, budgets_for_run, parse_budget
+
+    def limit(metric, page, dataset, budgets=BUDGETS):
+        return budgets[budget_key(budgets, metric, page, dataset)].limit
+
+    assert limit("uncached_p50_ms", "park list", "fixtures") == 10
+    assert limit("uncached_p50_ms", "park list", "scaled") == 15
+    assert limit("uncached_p50_ms", "sitemap section", "scaled") == 50
+    assert limit("p50_ms", "enquiry form", "fixtures") == 10 and limit("p50_ms", "enquiry form", "scaled") == 12
+    assert limit("p50_ms", "search (Chinese)", "scaled") == 5
+    assert limit("p50_ms", "admin enquiry search", "scaled") == 50
+
+    one_run = budgets_for_run([parse_budget("uncached_p50_ms:park-list@scaled=20")], scale=2)
+    assert limit("uncached_p50_ms", "park list", "scaled", one_run) == 20
+    assert limit("uncached_p50_ms", "park list", "fixtures", one_run) == 20  # 10 ms × 2
+    with pytest.raises(argparse.ArgumentTypeError):
+        parse_budget("p50_ms@nowhere=5")
