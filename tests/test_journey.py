@@ -31,7 +31,8 @@ def sitemap_paths(client) -> list[str]:
     assert index.status_code == HTTPStatus.OK
     paths = []
     for section in ElementTree.fromstring(index.content).findall("s:sitemap/s:loc", SITEMAP_NS):
-        response = client.get(urlparse(section.text).path)
+        address = urlparse(section.text)
+        response = client.get(address.path + (f"?{address.query}" if address.query else ""))
         assert response.status_code == HTTPStatus.OK
         root = ElementTree.fromstring(response.content)
         paths += [urlparse(loc.text).path for loc in root.findall("s:url/s:loc", SITEMAP_NS)]

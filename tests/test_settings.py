@@ -91,3 +91,16 @@ def test_sqlite_is_configured_for_concurrent_writers(tmp_path):
     assert options["transaction_mode"] == "IMMEDIATE"
     assert "journal_mode=WAL" in options["init_command"]
     assert options["timeout"] >= 10
+
+
+def test_each_worker_keeps_its_database_connection_and_checks_it_before_use(tmp_path):
+    try:
+        with mock.patch.dict(os.environ, {"DJANGO_VAR_DIR": str(tmp_path)}):
+            os.environ.pop("DJANGO_CONN_MAX_AGE", None)
+            kept = importlib.reload(zone_settings).DATABASES["default"]
+        with mock.patch.dict(os.environ, {"DJANGO_VAR_DIR": str(tmp_path), "DJANGO_CONN_MAX_AGE": "0"}):
+            per_request = importlib.reload(zone_settings).DATABASES["default"]
+    finally:
+        importlib.reload(zone_settings)
+    assert (kept["CONN_MAX_AGE"], kept["CONN_HEALTH_CHECKS"]) == (600, True)
+    assert per_request["CONN_MAX_AGE"] == 0

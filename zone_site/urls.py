@@ -13,15 +13,20 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
-    # An index of one sitemap per section, each cached until content changes: with thousands
-    # of enterprises in two languages a section takes seconds to build.
+    # An index of every page of every section's sitemap (promotion/sitemaps.py), each cached
+    # until content changes; a section's page is ?p=N.
     path(
         "sitemap.xml",
         public_page(sitemap_views.index),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
         name="sitemap",
     ),
-    path("sitemap-<section>.xml", public_page(sitemap_views.sitemap), {"sitemaps": SITEMAPS}, name="sitemap-section"),
+    path(
+        "sitemap-<section>.xml",
+        public_page(sitemap_views.sitemap, params=("p",)),
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
+    ),
     path("robots.txt", robots_txt, name="robots"),
 ]
 urlpatterns += i18n_patterns(path("", include("promotion.urls")))
