@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from modeltranslation.translator import translator
 
-from promotion.models import Enquiry, Enterprise, Industry, Park, Policy, Project
+from promotion.models import Enquiry, Enterprise, Highlight, Honour, Industry, Milestone, Park, Policy, Project
 from promotion.services import submit_enquiry
 from promotion.spam import form_started_token
 
@@ -106,3 +106,18 @@ def make_policy(title: str = "Test Incentive", **fields) -> Policy:
     fields = {"summary": f"{title} in short.", "description": f"{title} in full.", **fields}
     fields.setdefault("kind", Policy.Kind.INCENTIVE)
     return make_content(Policy, title=title, **fields)
+
+
+def make_milestone(title: str = "Test Milestone", year: int = 2016, **fields) -> Milestone:
+    fields = {"description": f"{title}: what happened.", **fields}
+    return make_content(Milestone, title=title, year=year, **fields)
+
+
+def make_honour(title: str = "Test Honour", **fields) -> Honour:
+    fields = {"years": "2016", "description": f"Why {title} was awarded.", **fields}
+    return make_content(Honour, title=title, **fields)
+
+
+def make_highlight(title: str = "Test Highlight", **fields) -> Highlight:
+    fields = {"topic": Highlight.Topic.INNOVATION, "body": f"{title} in a few words.", **fields}
+    return make_content(Highlight, title=title, **fields)
