@@ -12,7 +12,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from ..admin.enquiry_filters import LOW_RATINGS, OwnerFilter, ResponseFilter, StatusFilter, has_low_ratings, person
-from ..admin.history import field_labels, relabelled
+from ..admin.history import relabelled
 from ..history import SITE_ACCOUNT
 from ..models import Enquiry
 from .enquiry_admin import enquiry_dashboard
@@ -80,11 +80,10 @@ def enquiry_history(context, enquiry: Enquiry) -> dict:
         .select_related("user")
         .order_by("-action_time", "-pk")[:HISTORY_LENGTH]
     )
-    labels = field_labels(Enquiry)
     for entry in entries:
         automatic = entry.user.get_username() == SITE_ACCOUNT
         entry.who = gettext("The site (no officer)") if automatic else person(entry.user)
         notes = [gettext(note) for note in history_notes(entry)]
-        entry.change_message = relabelled(entry, labels)
+        entry.change_message = relabelled(entry, Enquiry)
         entry.what = " ".join([entry.get_change_message(), *notes])
     return {"entries": entries, "url": reverse("admin:promotion_enquiry_history", args=[enquiry.pk])}
