@@ -10,6 +10,11 @@ django-countries' own for another code. In English the names are django-countrie
 (but "Bahamas", not "Bahamas (The)").
 """
 
+import functools
+
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.utils import translation
 from django.utils.translation import pgettext_lazy
 
 FIRST = ["CN", "HK", "MO", "TW"]
@@ -53,3 +58,24 @@ NAMES = {
     "TT": pgettext_lazy("country", "Trinidad and Tobago"),
     "WS": pgettext_lazy("country", "Samoa"),
 }
+
+
+@functools.cache
+def _choices(language: str) -> tuple[tuple[str, str], ...]:
+    from django_countries import countries
+
+    with translation.override(language):
+        return tuple((code, str(name)) for code, name in countries)
+
+
+def choices() -> tuple[tuple[str, str], ...]:
+    """(code, name) of every country and region, in the order and the language of the page. Sorting and
+    translating some 250 names took longer than the rest of the enquiry form, so each language's list is
+    made once per process."""
+    return _choices(translation.get_language() or "en")
+
+
+@receiver(setting_changed)
+def _forget_choices(*, setting: str, **kwargs) -> None:
+    if setting.startswith("COUNTRIES_") or setting in ("LANGUAGES", "LANGUAGE_CODE"):
+        _choices.cache_clear()

@@ -1,15 +1,30 @@
 from decimal import Decimal, InvalidOperation
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Field, Layout, Submit
+from crispy_forms.layout import Field, Layout, LayoutObject, Submit
+from crispy_forms.utils import TEMPLATE_PACK
 from django import forms
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from . import spam
+from .form_html import (
+    BootstrapField,
+    CountryChoices,
+    CountrySelect,
+    MenuChoiceIterator,
+    PythonCheckboxInput,
+    PythonEmailInput,
+    PythonHiddenInput,
+    PythonNumberInput,
+    PythonSelect,
+    PythonTextarea,
+    PythonTextInput,
+)
 from .models import Enquiry, Industry, Park, ReplySnippet
 from .services import REPLY_STATUSES
 
@@ -48,17 +63,34 @@ class FormClockMixin:
         return cleaned_data
 
 
+class PrivacyNoticeLink(LayoutObject):
+    """The link to the privacy notice under the consent box."""
+
+    fields = ()
+
+    def render(self, form, context, template_pack=TEMPLATE_PACK, **kwargs):
+        return format_html(
+            '<p class="form-text"><a href="{}">{}</a></p>', reverse("promotion:privacy"), _("Read the privacy notice")
+        )
+
+
 class EnquiryForm(FormClockMixin, forms.ModelForm):
     """The investor's enquiry form on /<lang>/enquiry/."""
 
     consent = forms.BooleanField(
         label=_("I have read the privacy notice and agree that the zone keeps my enquiry to answer it."),
+        widget=PythonCheckboxInput,
         error_messages={"required": _("Please accept the privacy notice so that we may keep and answer your enquiry.")},
     )
     # People never see this field; form-filling robots do.
-    website = forms.CharField(required=False, label=_("Leave this field empty"), max_length=200)
+    website = forms.CharField(
+        required=False,
+        label=_("Leave this field empty"),
+        max_length=200,
+        widget=PythonTextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
     # The form's clock (promotion.spam); cleaned into a spam.Clock, or None when missing or forged.
-    started = forms.CharField(widget=forms.HiddenInput, required=False)
+    started = forms.CharField(widget=PythonHiddenInput, required=False)
 
     class Meta:
         model = Enquiry
@@ -84,25 +116,37 @@ class EnquiryForm(FormClockMixin, forms.ModelForm):
             "message": _("What you plan to make or do, and what you would like to know. Up to 5,000 characters."),
         }
         widgets = {
-            "message": forms.Textarea(attrs={"rows": 6, "maxlength": 5000}),
-            "expected_jobs": forms.NumberInput(attrs={"min": 0, "max": 1000000}),
+            "name": PythonTextInput,
+            "organisation": PythonTextInput,
+            "email": PythonEmailInput,
+            "phone": PythonTextInput,
+            "country": CountrySelect,
+            "industry": PythonSelect,
+            "park": PythonSelect,
+            "investment_band": PythonSelect,
+            "expected_jobs": PythonNumberInput(attrs={"min": 0, "max": 1000000}),
+            "space_needed": PythonTextInput,
+            "timeline": PythonSelect,
+            "heard_from": PythonSelect,
+            "message": PythonTextarea(attrs={"rows": 6, "maxlength": 5000}),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name, empty_label in (("industry", _("Choose an industry")), ("park", _("No preference"))):
+            self.fields[name].iterator = MenuChoiceIterator
+            self.fields[name].empty_label = empty_label
         self.fields["industry"].queryset = Industry.objects.all()
         self.fields["industry"].required = True
-        self.fields["industry"].empty_label = _("Choose an industry")
         self.fields["park"].queryset = Park.objects.all()
-        self.fields["park"].empty_label = _("No preference")
         self.fields["phone"].validators.append(phone_validator)
         self.fields["name"].widget.attrs["autocomplete"] = "name"
         self.fields["organisation"].widget.attrs["autocomplete"] = "organization"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["phone"].widget.attrs["autocomplete"] = "tel"
         self.fields["country"].widget.attrs["autocomplete"] = "country"
+        self.fields["country"].choices = CountryChoices(_("Choose a country or region"))
         blank_labels = {
-            "country": _("Choose a country or region"),
             "investment_band": _("Choose one"),
             "timeline": _("Choose one"),
             "heard_from": _("Choose one, if you like"),
@@ -114,17 +158,23 @@ class EnquiryForm(FormClockMixin, forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
-            *self.Meta.fields,
-            Field("website", wrapper_class="enquiry-trap", tabindex="-1", autocomplete="off"),
-            "started",
-            Field("consent"),
-            HTML(
-                '<p class="form-text"><a href="{}">{}</a></p>'.format(
-                    reverse("promotion:privacy"), _("Read the privacy notice")
-                )
-            ),
+            *(BootstrapField(name) for name in self.Meta.fields),
+            BootstrapField("website", wrapper_class="enquiry-trap"),
+            BootstrapField("started"),
+            BootstrapField("consent"),
+            PrivacyNoticeLink(),
             Submit("send", _("Send enquiry"), css_class="btn-enquire btn-lg"),
         )
+
+    def preselect(self, **slugs: str) -> None:
+        """Select in the park and industry menus (preselect(park=…, industry=…)) the one with the slug the
+        page's address names; an unknown slug selects nothing. It reads the menu's choices once, for the
+        page too, so it costs no query of its own."""
+        for name, slug in slugs.items():
+            field = self.fields[name]
+            field.choices = choices = tuple(iter(field.choices))
+            found = (value.value for value, _label in choices if value and value.slug == slug)
+            self.initial[name] = next(found, None) if slug else None
 
     out_of_date_message = _(
         "This form was open for a long time, so for your security it was not sent yet. "

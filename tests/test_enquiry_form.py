@@ -8,11 +8,11 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 
 from promotion import workdays
-from promotion.models import Enquiry, EnquiryNote, OutgoingMail
+from promotion.models import Enquiry, EnquiryNote, Industry, OutgoingMail, Park
 from promotion.services import status_token
 from promotion.spam import form_started_token
 
-from .factories import enquiry_form_data, make_enquiry
+from .factories import enquiry_form_data, make_enquiry, make_industry, make_park
 
 pytestmark = pytest.mark.django_db
 
@@ -30,15 +30,31 @@ def enquiry_settings(settings):
     return settings
 
 
+@pytest.fixture(autouse=True)
+def menus():
+    """The industry and park the investor chooses, made here rather than read from the fixtures."""
+    industry = make_industry("LED Lighting")
+    return industry, make_park("Test Lighting Park", industries=[industry])
+
+
+def form_data(**overrides) -> dict:
+    """What a person fills in, choosing the industry and park of `menus`."""
+    choices = {
+        "industry": str(Industry.objects.get(slug="led-lighting").pk),
+        "park": str(Park.objects.get(slug="test-lighting-park").pk),
+    }
+    return enquiry_form_data(**{**choices, **overrides})
+
+
 def post_enquiry(client, **overrides):
-    return client.post(reverse("promotion:enquiry"), enquiry_form_data(**overrides))
+    return client.post(reverse("promotion:enquiry"), form_data(**overrides))
 
 
 def test_form_preselects_the_park_named_in_the_address(client):
-    response = client.get(reverse("promotion:enquiry"), {"park": "electronics-park"})
+    response = client.get(reverse("promotion:enquiry"), {"park": "test-lighting-park"})
     assert response.status_code == HTTPStatus.OK
     body = response.content.decode()
-    assert re.search(r'<option value="\d+" selected>Electronics Industrial Park</option>', body)
+    assert re.search(r'<option value="\d+" selected>Test Lighting Park</option>', body)
     assert "Send enquiry" in body
     assert reverse("promotion:privacy") in body
 
@@ -58,7 +74,7 @@ def test_a_valid_enquiry_is_stored_acknowledged_and_notified(client):
     enquiry = Enquiry.objects.get(reference=reference)
     assert enquiry.status == Enquiry.Status.NEW
     assert enquiry.organisation == "Shenzhen Example Electronics Co., Ltd."
-    assert enquiry.park.slug == "electronics-park"
+    assert enquiry.park.slug == "test-lighting-park"
     assert enquiry.language == "en"
     assert enquiry.consent_at is not None
     assert enquiry.reply_due_at == workdays.reply_due(enquiry.received_at, 2)
@@ -187,7 +203,7 @@ def test_page_traffic_cannot_flush_the_rate_limit(client, settings):
 def test_rate_limit_counts_each_address_apart(client, settings):
     settings.ENQUIRY_RATE_LIMIT = "1/h"
     assert post_enquiry(client, REMOTE_ADDR="203.0.113.1").status_code == HTTPStatus.FOUND
-    response = client.post(reverse("promotion:enquiry"), enquiry_form_data(), REMOTE_ADDR="203.0.113.2")
+    response = client.post(reverse("promotion:enquiry"), form_data(), REMOTE_ADDR="203.0.113.2")
     assert response.status_code == HTTPStatus.FOUND
 
 
@@ -222,8 +238,8 @@ def test_without_notify_addresses_the_promotion_officers_are_told(client, settin
     assert {m.to[0] for m in mail.outbox} == {"li.wei@example.com", "officer@zone.example.cn"}
 
 
-def test_status_link_shows_the_stage_and_reply_date_but_no_staff_notes(client):
-    enquiry = make_enquiry()
+def test_status_link_shows_the_stage_and_reply_date_but_no_staff_notes(client, menus):
+    enquiry = make_enquiry(industry=menus[0])
     EnquiryNote.objects.create(enquiry=enquiry, text="Internal: budget looks thin")
     url = reverse("promotion:enquiry-status", kwargs={"token": status_token(enquiry)})
     response = client.get(url)
@@ -238,16 +254,16 @@ def test_status_link_shows_the_stage_and_reply_date_but_no_staff_notes(client):
     assert "under detailed discussion" in client.get(url).content.decode()
 
 
-def test_spam_looks_like_any_received_enquiry_on_the_status_page(client):
-    enquiry = make_enquiry(status=Enquiry.Status.SPAM)
+def test_spam_looks_like_any_received_enquiry_on_the_status_page(client, menus):
+    enquiry = make_enquiry(industry=menus[0], status=Enquiry.Status.SPAM)
     body = client.get(reverse("promotion:enquiry-status", kwargs={"token": status_token(enquiry)})).content.decode()
     assert "Received: an investment-promotion officer" in body
     assert "Spam" not in body
 
 
 @pytest.mark.parametrize("token", ["HQ-2026-00001", "HQ-2026-00001:forged", "x" * 500])
-def test_a_guessed_or_tampered_status_link_is_not_found(client, token):
-    make_enquiry()
+def test_a_guessed_or_tampered_status_link_is_not_found(client, token, menus):
+    make_enquiry(industry=menus[0])
     response = client.get(reverse("promotion:enquiry-status", kwargs={"token": token}))
     assert response.status_code == HTTPStatus.NOT_FOUND
 
@@ -260,8 +276,8 @@ def test_privacy_notice_says_what_is_kept_why_and_for_how_long(client, settings)
 
 
 def test_every_page_offers_the_enquiry_and_park_pages_preselect_their_park(client):
-    body = client.get(reverse("promotion:park-detail", kwargs={"slug": "biotechnology-park"})).content.decode()
-    assert f'href="{reverse("promotion:enquiry")}?park=biotechnology-park"' in body
+    body = client.get(reverse("promotion:park-detail", kwargs={"slug": "test-lighting-park"})).content.decode()
+    assert f'href="{reverse("promotion:enquiry")}?park=test-lighting-park"' in body
     assert body.count(f'href="{reverse("promotion:enquiry")}"') >= 1
 
 
@@ -269,8 +285,8 @@ def test_behind_a_proxy_the_limit_counts_the_visitors_own_address(client, settin
     settings.ENQUIRY_RATE_LIMIT = "1/h"
     settings.PROXY_COUNT = 1
     proxy = {"REMOTE_ADDR": "127.0.0.1"}
-    first = client.post(reverse("promotion:enquiry"), enquiry_form_data(), HTTP_X_FORWARDED_FOR="203.0.113.7", **proxy)
-    other = client.post(reverse("promotion:enquiry"), enquiry_form_data(), HTTP_X_FORWARDED_FOR="198.51.100.4", **proxy)
-    again = client.post(reverse("promotion:enquiry"), enquiry_form_data(), HTTP_X_FORWARDED_FOR="203.0.113.7", **proxy)
+    first = client.post(reverse("promotion:enquiry"), form_data(), HTTP_X_FORWARDED_FOR="203.0.113.7", **proxy)
+    other = client.post(reverse("promotion:enquiry"), form_data(), HTTP_X_FORWARDED_FOR="198.51.100.4", **proxy)
+    again = client.post(reverse("promotion:enquiry"), form_data(), HTTP_X_FORWARDED_FOR="203.0.113.7", **proxy)
     assert (first.status_code, other.status_code, again.status_code) == (302, 302, 429)
     assert set(Enquiry.objects.values_list("ip_address", flat=True)) == {"203.0.113.7", "198.51.100.4"}

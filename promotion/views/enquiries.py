@@ -12,11 +12,7 @@ from .. import services
 from ..caching import public_page
 from ..clients import client_address
 from ..forms import EnquiryAnswerForm, EnquiryForm, EnquiryRatingForm
-from ..models import (
-    Enquiry,
-    Industry,
-    Park,
-)
+from ..models import Enquiry
 from .params import query_param
 
 
@@ -37,9 +33,8 @@ def enquiry(request: HttpRequest) -> HttpResponse:
             return redirect("promotion:enquiry-sent", token=services.sent_page_token(enquiry))
         services.count_invalid_form(address)
     else:
-        park = Park.objects.filter(slug=query_param(request, "park")).first()
-        industry = Industry.objects.filter(slug=query_param(request, "industry")).first()
-        form = EnquiryForm(initial={"park": park, "industry": industry})
+        form = EnquiryForm()
+        form.preselect(park=query_param(request, "park"), industry=query_param(request, "industry"))
     context = {"form": form, "reply_working_days": settings.ENQUIRY_REPLY_WORKING_DAYS}
     return render(request, "promotion/enquiry_form.html", context)
 
