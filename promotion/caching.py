@@ -11,6 +11,13 @@ A page's cache key holds only the query parameters its view reads; any other par
 dropped before the view sees the request, so `?x=1`, `?x=2`, … serve one cached copy.
 Browsers get an ETag and Last-Modified and may keep a page for a minute.
 
+The parts every page shares — the zone profile, the main navigation and the footer — are kept
+under the same content version, per language (`site_chrome`), so that a page rendered afresh
+(PAGE_CACHE_SECONDS=0 included) does not build them again; the home and about pages take the
+profile from there too. They are rendered from the zone profile alone, never from the request,
+so no visitor's data can reach another's page. The rule above holds for them as well: a change
+without signals shows once `bump_content_version()` is called.
+
 Pages built from the enquiries (the service record) are keyed by a second version as well,
 moved whenever an Enquiry or EnquiryMessage is saved or deleted, so that enquiry traffic
 never throws away the content pages.
@@ -24,15 +31,20 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse, QueryDict
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.utils.translation import get_language
 
-from .models import Shown
+from .models import Shown, ZoneProfile
 
 VERSION_KEY = "promotion:content-version"
 ENQUIRY_VERSION_KEY = "promotion:enquiry-version"
 MAX_PARAMETER_LENGTH = 100
+# A new content version makes new keys; this only lets the old copies go.
+CHROME_SECONDS = 24 * 60 * 60
+CHROME_TEMPLATES = {"nav": "includes/_site_nav.html", "footer": "includes/_footer.html"}
 
 
 def version(key: str) -> float:
@@ -43,6 +55,26 @@ def version(key: str) -> float:
         cache.add(key, current, None)
         current = cache.get(key, current)
     return current
+
+
+def site_chrome(request=None) -> dict:
+    """The zone profile ("zone") and the HTML of the parts of every page made from it and the
+    active language alone ("nav", "footer"), kept under the content version; looked up once per
+    request given."""
+    if request is not None:
+        if "_site_chrome" not in request.__dict__:
+            request._site_chrome = site_chrome()
+        return request._site_chrome
+    key = f"promotion:chrome:{version(VERSION_KEY)}:{get_language()}:{get_script_prefix()}"
+    chrome = cache.get(key)
+    if chrome is None:
+        zone = ZoneProfile.objects.first()
+        chrome = {"zone": zone}
+        for name, template in CHROME_TEMPLATES.items():
+            # Rendered with no request and nothing but the profile in the context.
+            chrome[name] = render_to_string(template, {"zone": zone})
+        cache.set(key, chrome, CHROME_SECONDS)
+    return chrome
 
 
 def bump_version(key: str) -> None:

@@ -121,3 +121,11 @@ def test_the_icons_are_served_from_the_root_with_a_long_cache_life(application, 
 def test_nothing_but_the_icons_is_served_from_the_root(application):
     for path in ["/favicon.svg", "/make-favicon", "/root/favicon.ico", "/img/favicon.svg"]:
         assert call(application, path)[0] == HTTPStatus.NOT_FOUND, path
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/en/", "/zh-hans/parks/", "/en/no-such-page/", "/admin/login/"])
+def test_every_page_links_the_icons(client, path):
+    body = client.get(path).content.decode()
+    assert '<link rel="icon" href="/favicon.ico" sizes="32x32">' in body
+    assert 'rel="icon" href="/static/img/favicon.' in body

@@ -4,6 +4,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
+from django.db.models import Max, Window
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -83,6 +84,19 @@ class Illustrated(models.Model):
 
     class Meta:
         abstract = True
+
+
+class NamedQuerySet(models.QuerySet):
+    """Lists of content that has a name and a page of its own."""
+
+    def as_links(self, *fields: str):
+        """Only what a list of links needs: slug, name and last change, and the `fields` named."""
+        return self.only("slug", "name", "updated_at", *fields)
+
+    def as_choices(self):
+        """What a list to choose from needs (the enterprise directory's filters), as dicts: each one's slug and
+        name, and under "changed" the latest change among them all (the same on every row)."""
+        return self.values("slug", "name").annotate(changed=Window(Max("updated_at")))
 
 
 class FeaturedQuerySet(models.QuerySet):
@@ -289,7 +303,7 @@ class PlanTarget(Measured, Content):
         return self.label
 
 
-class IndustryQuerySet(models.QuerySet):
+class IndustryQuerySet(NamedQuerySet):
     def leading(self):
         return self.filter(is_leading=True)
 
@@ -349,7 +363,7 @@ class ChainStage(Shown):
         return self.name
 
 
-class ParkQuerySet(FeaturedQuerySet):
+class ParkQuerySet(FeaturedQuerySet, NamedQuerySet):
     def on_environment_page(self):
         return self.filter(environment_profiles__isnull=False).distinct()
 
@@ -390,6 +404,14 @@ class Park(Illustrated, Content):
         return reverse("promotion:park-detail", kwargs={"slug": self.slug})
 
 
+class EnterpriseQuerySet(NamedQuerySet):
+    def in_directory(self):
+        """What the directory's cards show: name, distinction, summary, the names of the industry and park."""
+        return self.select_related("industry", "park").only(
+            "slug", "name", "summary", "distinction", "updated_at", "industry__name", "park__name"
+        )
+
+
 class Enterprise(Content):
     """A company in the zone that its account names."""
 
@@ -419,6 +441,8 @@ class Enterprise(Content):
         related_name="enterprises",
     )
 
+    objects = EnterpriseQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("enterprise")
         verbose_name_plural = _("enterprises")
@@ -434,6 +458,10 @@ class Enterprise(Content):
 
     def get_absolute_url(self) -> str:
         return reverse("promotion:enterprise-detail", kwargs={"slug": self.slug})
+
+
+class ProjectQuerySet(FeaturedQuerySet, NamedQuerySet):
+    pass
 
 
 class Project(Content):
@@ -469,7 +497,7 @@ class Project(Content):
     )
     is_featured = models.BooleanField(_("featured"), default=False)
 
-    objects = FeaturedQuerySet.as_manager()
+    objects = ProjectQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("project")

@@ -1,18 +1,21 @@
 import json
 from decimal import Decimal
+from functools import lru_cache
+from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 from babel.numbers import format_decimal
 from django import template
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import pgettext
 
 from .. import renditions
-from ..units import Quantity, Unit, babel_locale, figure_quantity, figure_when, quantity, year_text
+from ..units import Quantity, Unit, babel_locale, figure_quantity, figure_when, growth, quantity, year_text
 
 register = template.Library()
 
@@ -36,17 +39,68 @@ def money(amount: Decimal | None) -> str:
     )
 
 
+# What a figure writes depends on its own fields and the language alone (the catalogue is fixed for the process), so
+# it is kept: the figures repeat on every page that shows them. Numbers are keyed as text, since Decimal("2.5") and
+# Decimal("2.50") are one key to a dict but may be written apart.
+@lru_cache(maxsize=4096)
+def written_quantity(value: str, unit: str, qualifier: str, language: str) -> Quantity:
+    return quantity(Decimal(value), unit, qualifier, language)
+
+
+@lru_cache(maxsize=4096)
+def written_html(value: str, unit: str, qualifier: str, language: str) -> str:
+    return written_quantity(value, unit, qualifier, language).html
+
+
+@lru_cache(maxsize=4096)
+def written_when(year: int | None, period: str, language: str) -> str:
+    return figure_when(SimpleNamespace(year=year, period=period), language)
+
+
+@lru_cache(maxsize=4096)
+def written_growth(percent: str | None, language: str) -> str:
+    return growth(None if percent is None else Decimal(percent), language)
+
+
+def active_language() -> str:
+    return translation.get_language() or settings.LANGUAGE_CODE
+
+
 @register.simple_tag
 def figure_amount(figure) -> Quantity | None:
     """A key figure's value, unit and qualifier as the reader's language writes them, with what it
     counts: "180 industrial clusters" / "180个". Use as {% figure_amount figure as amount %}."""
-    return figure_quantity(figure)
+    if figure.value is None:
+        return figure_quantity(figure)
+    return written_quantity(str(figure.value), figure.unit, figure.qualifier, active_language())
+
+
+@register.filter
+def amount_html(figure) -> str:
+    """A key figure's amount as HTML, each piece in its <span> (Quantity.html); "" where it has no value."""
+    if figure.value is None:
+        return ""
+    return written_html(str(figure.value), figure.unit, figure.qualifier, active_language())
+
+
+@register.filter
+def amount_text(measured) -> str | None:
+    """A key figure's or plan target's amount as text ("61 billion yuan" / "610亿元"); None where it has none."""
+    if measured.value is None:
+        return None
+    return str(written_quantity(str(measured.value), measured.unit, measured.qualifier, active_language()))
+
+
+@register.filter
+def growth_of(figure) -> str:
+    """A key figure's year-on-year growth: "+10.3% year on year" / "同比增长10.3%"."""
+    return written_growth(None if figure.growth_percent is None else str(figure.growth_percent), active_language())
 
 
 @register.filter(name="figure_when")
 def figure_when_filter(figure) -> str:
     """When a figure holds, in brackets: "(2015)" / "（2015年）"; "" when the account does not say."""
-    return figure_when(figure)
+    return written_when(figure.year, figure.period, active_language())
 
 
 @register.filter
@@ -64,9 +118,20 @@ def when_bracketed(figure) -> str:
 def page_path(context, language: str, home: bool = False) -> str:
     """The path of this page in a language, rebuilt from the URL pattern it resolved to — never the
     path as the visitor typed it, which may be "//evil.example/". Error pages and pages without a
-    pattern (or without a request) get the home page of the language."""
+    pattern (or without a request) get the home page of the language. Worked out once per request and
+    language: the canonical link, the alternates, og:url and the language switch all ask."""
     request = context.get("request")
     match = None if home or request is None else request.resolver_match
+    if request is None:
+        return path_in_language(language, match)
+    known = request.__dict__.setdefault("_zone_page_paths", {})
+    key = (language, match is not None)
+    if key not in known:
+        known[key] = path_in_language(language, match)
+    return known[key]
+
+
+def path_in_language(language: str, match) -> str:
     with translation.override(language):
         if match is not None:
             try:
@@ -128,11 +193,26 @@ def zone_structured_data(context) -> str:
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))  # noqa: S308 — escaped above
 
 
+PICTURES: dict = {}
+MAX_PICTURES = 1024
+
+
+def picture_of(image, width: int | None, height: int | None) -> dict | None:
+    """renditions.picture(), kept per process: the addresses follow from the image's name, its size and the media
+    URL alone. Read-only."""
+    key = (image.name, width, height, default_storage.base_url)
+    if key not in PICTURES:
+        if len(PICTURES) >= MAX_PICTURES:
+            PICTURES.clear()
+        PICTURES[key] = renditions.picture(image, width, height)
+    return PICTURES[key]
+
+
 @register.inclusion_tag("includes/_picture.html")
 def picture(obj, sizes: str = "100vw", lazy: bool = True, css_class: str = "") -> dict:
     """A responsive <picture> of an object's image: WebP with a JPEG fallback, sized, lazy below the fold."""
     return {
-        "picture": renditions.picture(obj.image, obj.image_width, obj.image_height),
+        "picture": picture_of(obj.image, obj.image_width, obj.image_height),
         "alt": obj.image_alt,
         "sizes": sizes,
         "lazy": lazy,
@@ -150,10 +230,19 @@ def with_figures(text: str, figures) -> str:
     return fill(text, figures or {}, translation.get_language())
 
 
-@register.simple_tag
-def figures_in_results(groups) -> dict:
-    """The key figures the search results' summaries name, in one query, for ``with_figures``:
-    {% figures_in_results groups as prose_figures %}."""
-    from ..figure_text import figures_named
+@register.filter
+def page_numbers(page) -> list:
+    """The page numbers a pagination bar links to: the first and the last, and two either side of this one, with
+    the paginator's ELLIPSIS between where pages are left out — a directory of ten thousand stays a short bar."""
+    return list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
 
-    return figures_named(*(result.summary for group in groups or () for result in group["results"]))
+
+@register.simple_tag
+def choice_options(choices, selected: str = "") -> str:
+    """The <option>s of a filter's <select>, one for each {"slug", "name"} of `choices`, `selected` chosen:
+    written here rather than in a template loop, which would cost more than the rest of the directory page."""
+    options = []
+    for choice in choices:
+        chosen = " selected" if choice["slug"] == selected else ""
+        options.append(f'<option value="{escape(choice["slug"])}"{chosen}>{escape(choice["name"])}</option>')
+    return mark_safe("".join(options))  # noqa: S308 — each value escaped

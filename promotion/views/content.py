@@ -1,10 +1,13 @@
-from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from collections.abc import Iterable
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Case, Count, IntegerField, Max, Prefetch, Q, QuerySet, Value, When, Window
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from ..caching import public_page
-from ..figure_text import figures_in
+from ..caching import public_page, site_chrome
+from ..figure_text import figures_in, prose_of, slugs_in
 from ..forms import TaxShareForm
 from ..models import (
     Enterprise,
@@ -17,11 +20,14 @@ from ..models import (
     PlanTarget,
     Policy,
     Project,
-    ZoneProfile,
 )
 from .params import query_param
 
 ENTERPRISES_PER_PAGE = 12
+# Parks, industries, projects and policies, as cards.
+CARDS_PER_PAGE = 24
+# A page number past any list's end (and inside what the database can count to).
+MAX_PAGE_NUMBER = 10**6
 # Detail pages list this many related enterprises and link to the directory for the rest.
 RELATED_LIMIT = 24
 ENVIRONMENT_TOPICS = [Highlight.Topic.INFRASTRUCTURE, Highlight.Topic.INFORMATISATION, Highlight.Topic.URBANISATION]
@@ -42,10 +48,50 @@ def grouped(objects: list, field: str, choices) -> list[dict]:
     return [group for group in groups if group["items"]]
 
 
-def last_updated(*groups) -> object:
+class CountedPaginator(Paginator):
+    """A paginator told its count (by card_page), so that it does not ask the database."""
+
+    def __init__(self, count: int, per_page: int):
+        super().__init__([], per_page)
+        self.count = count
+
+
+def page_number(text: str) -> int:
+    """The page a visitor asked for: 1 when the parameter is no number or less than one."""
+    try:
+        number = int(text)
+    except ValueError:
+        return 1
+    return min(max(number, 1), MAX_PAGE_NUMBER)
+
+
+def card_page(request: HttpRequest, objects: QuerySet, per_page: int = CARDS_PER_PAGE) -> Page:
+    """The page of `objects` the "page" parameter asks for, counted in the query that fetches it (a window over
+    the whole list), so that paging costs no query of its own. Past the end, the last page, as Paginator.get_page
+    gives it."""
+    number = page_number(query_param(request, "page"))
+    counted = objects.annotate(list_count=Window(Count("pk")))
+
+    def rows(number: int) -> list:
+        return list(counted[(number - 1) * per_page : number * per_page])
+
+    found = rows(number)
+    if found:
+        count = found[0].list_count
+    else:
+        count = objects.count()
+        number = max(1, -(-count // per_page))
+        found = rows(number) if count else []
+    paginator = CountedPaginator(count, per_page)
+    return Page(found, number, paginator)
+
+
+def last_updated(*groups, stamps: Iterable = ()) -> object:
     """The latest change among the objects a page shows, for its "last updated" line: each group an iterable of
-    objects (None, or objects without a stamp, skipped), the key figures its prose names among them."""
-    stamps = [obj.updated_at for group in groups if group for obj in group if getattr(obj, "updated_at", None)]
+    objects (None, or objects without a stamp, skipped), the key figures its prose names among them; `stamps`,
+    changes the page counted without fetching the objects (None skipped)."""
+    stamps = [stamp for stamp in stamps if stamp]
+    stamps += [obj.updated_at for group in groups if group for obj in group if getattr(obj, "updated_at", None)]
     return max(stamps, default=None)
 
 
@@ -84,15 +130,18 @@ def sections_updated(sections: list[dict], *groups):
 @public_page
 def home(request: HttpRequest) -> HttpResponse:
     context = {
-        "profile": ZoneProfile.objects.first(),
-        "figures": list(KeyFigure.objects.headline()),
-        "industries": list(Industry.objects.leading().prefetch_related("chain_stages")),
+        "profile": site_chrome(request)["zone"],
+        "industries": list(Industry.objects.leading()),
         "parks": list(Park.objects.featured()),
         "policies": list(Policy.objects.featured()),
         "projects": list(Project.objects.featured()),
     }
     groups = [context[key] for key in ("industries", "parks", "policies", "projects")]
-    context["prose_figures"] = figures_in(*groups, known=context["figures"])
+    # The headline figures and those the cards' prose names, in one query.
+    named = slugs_in(*prose_of(*groups))
+    figures = list(KeyFigure.objects.filter(Q(is_headline=True) | Q(slug__in=named)))
+    context["figures"] = [figure for figure in figures if figure.is_headline]
+    context["prose_figures"] = {figure.slug: figure for figure in figures if figure.slug in named}
     context["updated_at"] = last_updated(
         [context["profile"]], context["figures"], *groups, context["prose_figures"].values()
     )
@@ -102,8 +151,11 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 @public_page
 def about(request: HttpRequest) -> HttpResponse:
+    profile = site_chrome(request)["zone"]
+    if profile is None:
+        raise Http404
     context = {
-        "profile": get_object_or_404(ZoneProfile.objects.all()[:1]),
+        "profile": profile,
         "milestones": list(Milestone.objects.all()),
         "honours": list(Honour.objects.all()),
         "targets": list(PlanTarget.objects.select_related("baseline")),
@@ -132,16 +184,16 @@ def figure_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@public_page
+@public_page(params=("page",))
 def park_list(request: HttpRequest) -> HttpResponse:
-    parks = list(Park.objects.prefetch_related("industries"))
-    # The map names each park's industries.
-    industries = [industry for park in parks for industry in park.industries.all()]
-    figures = figures_in(parks)
+    page = card_page(request, Park.objects.all())
+    figures = figures_in(page)
+    # The parks' industries count too: their latest change, without fetching them.
+    industries_changed = Industry.objects.filter(parks__in=page).aggregate(latest=Max("updated_at"))["latest"]
     context = {
-        "parks": parks,
+        "page": page,
         "prose_figures": figures,
-        "updated_at": last_updated(parks, industries, figures.values()),
+        "updated_at": last_updated(page, figures.values(), stamps=[industries_changed]),
     }
     return render(request, "promotion/park_list.html", context)
 
@@ -150,15 +202,22 @@ def park_list(request: HttpRequest) -> HttpResponse:
 @public_page
 def park_detail(request: HttpRequest, slug: str) -> HttpResponse:
     park = get_object_or_404(Park, slug=slug)
-    industries = list(park.industries.all())
-    enterprises = list(Enterprise.objects.filter(park=park).select_related("industry"))
-    in_industries = Enterprise.objects.filter(industry__in=industries).exclude(park=park).select_related("industry")
+    industries = list(park.industries.as_links())
+    # One more than are shown, to know whether to link to the directory for the rest.
+    enterprises = list(Enterprise.objects.filter(park=park).as_links()[: RELATED_LIMIT + 1])
+    in_industries = (
+        Enterprise.objects.filter(industry__in=industries)
+        .exclude(park=park)
+        .select_related("industry")
+        .as_links("industry__name", "industry__updated_at")
+    )
     context = {
         "park": park,
         "industries": industries,
-        "enterprises": enterprises,
+        "enterprises": enterprises[:RELATED_LIMIT],
+        "more_enterprises": len(enterprises) > RELATED_LIMIT,
         "industry_enterprises": list(in_industries[:RELATED_LIMIT]),
-        "projects": list(park.projects.select_related("enterprise")),
+        "projects": list(park.projects.as_links("status", "park")),
     }
     context["prose_figures"] = figures_in([park])
     context["updated_at"] = last_updated(
@@ -171,14 +230,16 @@ def park_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
-@public_page
+@public_page(params=("page",))
 def industry_list(request: HttpRequest) -> HttpResponse:
-    industries = list(Industry.objects.select_related("parent").prefetch_related("chain_stages"))
-    figures = figures_in(industries)
+    # The stages as a plain list on each industry: cheaper than a prefetched manager for each.
+    stages = Prefetch("chain_stages", to_attr="stages")
+    page = card_page(request, Industry.objects.select_related("parent").prefetch_related(stages))
+    figures = figures_in(page)
     context = {
-        "industries": industries,
+        "page": page,
         "prose_figures": figures,
-        "updated_at": last_updated(industries, figures.values()),
+        "updated_at": last_updated(page, figures.values()),
     }
     return render(request, "promotion/industry_list.html", context)
 
@@ -190,11 +251,12 @@ def industry_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "industry": industry,
         "stages": list(industry.chain_stages.all()),
-        "branches": list(industry.branches.all()),
-        "enterprises": list(industry.enterprises.select_related("park")[: RELATED_LIMIT + 1]),
+        # A related list also sets each row's link back to the industry: it loads the column.
+        "branches": list(industry.branches.as_links("parent")),
+        "enterprises": list(industry.enterprises.as_links("industry")[: RELATED_LIMIT + 1]),
         "related_limit": RELATED_LIMIT,
-        "projects": list(industry.projects.all()),
-        "parks": list(industry.parks.all()),
+        "projects": list(industry.projects.as_links("status", "industry")),
+        "parks": list(industry.parks.as_links()),
         "prose_figures": figures_in([industry]),
     }
     context["updated_at"] = last_updated(
@@ -211,7 +273,7 @@ def industry_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 @public_page(params=("industry", "park", "page"))
 def enterprise_list(request: HttpRequest) -> HttpResponse:
-    enterprises = Enterprise.objects.select_related("industry", "park")
+    enterprises = Enterprise.objects.in_directory()
     industry = query_param(request, "industry")
     park = query_param(request, "park")
     if industry:
@@ -221,15 +283,17 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(enterprises, ENTERPRISES_PER_PAGE).get_page(query_param(request, "page"))
     context = {
         "page": page,
-        "industries": list(Industry.objects.all()),
-        "parks": list(Park.objects.all()),
+        "industries": list(Industry.objects.as_choices()),
+        "parks": list(Park.objects.as_choices()),
         "selected_industry": industry,
         "selected_park": park,
         "prose_figures": figures_in(page),
     }
     # The filters name every industry and park; the cards each enterprise's.
     context["updated_at"] = last_updated(
-        page, context["industries"], context["parks"], context["prose_figures"].values()
+        page,
+        context["prose_figures"].values(),
+        stamps=[choices[0]["changed"] for choices in (context["industries"], context["parks"]) if choices],
     )
     return render(request, "promotion/enterprise_list.html", context)
 
@@ -249,15 +313,24 @@ def enterprise_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "promotion/enterprise_detail.html", context)
 
 
+# Projects in the order of their statuses (in operation, under way, introduced, signed); built once, as the
+# database resolves a copy for each query.
+BY_STATUS = Case(
+    *(When(status=status, then=Value(rank)) for rank, status in enumerate(Project.Status.values)),
+    output_field=IntegerField(),
+)
+
+
 @require_GET
-@public_page
+@public_page(params=("page",))
 def project_list(request: HttpRequest) -> HttpResponse:
-    projects = list(Project.objects.all())
-    figures = figures_in(projects)
+    page = card_page(request, Project.objects.order_by(BY_STATUS, *Project._meta.ordering))
+    figures = figures_in(page)
     context = {
-        "groups": grouped(projects, "status", Project.Status),
+        "page": page,
+        "groups": grouped(list(page), "status", Project.Status),
         "prose_figures": figures,
-        "updated_at": last_updated(projects, figures.values()),
+        "updated_at": last_updated(page, figures.values()),
     }
     return render(request, "promotion/project_list.html", context)
 
@@ -276,11 +349,11 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
-@public_page
+@public_page(params=("page",))
 def policy_list(request: HttpRequest) -> HttpResponse:
-    policies = list(Policy.objects.all())
-    figures = figures_in(policies)
-    context = {"policies": policies, "prose_figures": figures, "updated_at": last_updated(policies, figures.values())}
+    page = card_page(request, Policy.objects.all())
+    figures = figures_in(page)
+    context = {"page": page, "prose_figures": figures, "updated_at": last_updated(page, figures.values())}
     return render(request, "promotion/policy_list.html", context)
 
 
