@@ -1,5 +1,7 @@
 import copy
 import csv
+import re
+from datetime import datetime
 
 from django import forms
 from django.contrib import admin, messages
@@ -8,14 +10,13 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Case, DateField, Exists, F, OuterRef, Q, Value, When
+from django.db.models import BooleanField, Case, DateField, F, Q, Value, When
 from django.db.models.functions import TruncDate
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext, pgettext_lazy
@@ -24,14 +25,16 @@ from .. import outbox, services
 from ..forms import RATING_CHOICES, EnquiryReplyForm, RatingFollowUpForm
 from ..history import change_message
 from ..models import Enquiry, EnquiryNote, OutgoingMail, ReplySnippet
-from ..models.enquiries import LOW_RATING
+from ..models.enquiries import LOW_RATING, follow_up_due_condition, overdue_condition
 from ..spreadsheets import spreadsheet_safe
 from .enquiry_filters import (
-    CountryFilter,
     OwnerFilter,
     ResponseFilter,
     StatusFilter,
+    UsedCountryFilter,
+    UsedRelatedFilter,
     countries_named,
+    country_name,
     person,
     promotion_officers,
 )
@@ -60,6 +63,23 @@ CSV_COLUMNS = [
     ("follow_up_on", _("Follow up on")),
     ("message", _("Message")),
 ]
+
+
+# As submit_enquiry() writes them: HQ-<year>-<id, at least five digits>.
+FULL_REFERENCE = re.compile(r"HQ-\d{4}-\d{5,}", re.ASCII)
+PARTIAL_REFERENCE = re.compile(r"HQ-(\d{0,3}|\d{4}(-\d*)?)", re.ASCII)
+
+
+def references_starting(prefix: str) -> Q:
+    """The references that begin with `prefix`, also as a range of the unique index on them:
+    SQLite's LIKE (which ignores case) never uses an index. The range ends where the last digit
+    goes up by one ("HQ-2026-0099" up to "HQ-2026-01"), never at a hyphen, so that it holds in a
+    byte-wise collation and in a linguistic one alike (which passes over hyphens)."""
+    condition = Q(reference__startswith=prefix, reference__gte=prefix)
+    digits = prefix.rstrip("9")
+    if digits and digits[-1].isdigit():
+        condition &= Q(reference__lt=digits[:-1] + str(int(digits[-1]) + 1))
+    return condition
 
 
 def csv_cell(enquiry: Enquiry, field: str):
@@ -107,7 +127,7 @@ class EnquiryAdmin(HistoryInReadersLanguage, admin.ModelAdmin):
     list_display = [
         "reference",
         "organisation",
-        "country",
+        "country_column",
         "park",
         "status",
         "owner_column",
@@ -115,19 +135,19 @@ class EnquiryAdmin(HistoryInReadersLanguage, admin.ModelAdmin):
         "priority_column",
     ]
     list_display_links = ["reference"]
-    # Each filter lists only what occurs in the enquiries (django-countries' CountryFilter, the
-    # related-only filters, owners who own some), and the officer's own questions first.
+    # Each filter lists only what occurs in the enquiries (countries, parks and industries
+    # that some enquiry names, owners who own some), and the officer's own questions first.
     list_filter = [
         StatusFilter,
         ResponseFilter,
         OwnerFilter,
-        ("country", CountryFilter),
-        ("park", admin.RelatedOnlyFieldListFilter),
-        ("industry", admin.RelatedOnlyFieldListFilter),
+        ("country", UsedCountryFilter),
+        ("park", UsedRelatedFilter),
+        ("industry", UsedRelatedFilter),
         "language",
         "received_at",
     ]
-    list_select_related = ["owner", "park", "industry"]
+    list_select_related = ["owner", "park"]
     # Park and industry names in both languages; country names through get_search_results().
     search_fields = [
         "reference",
@@ -208,6 +228,22 @@ class EnquiryAdmin(HistoryInReadersLanguage, admin.ModelAdmin):
     def park_name(self, enquiry: Enquiry) -> str:
         return str(enquiry.park or "—")
 
+    def action_checkbox(self, enquiry: Enquiry) -> str:
+        """The row's checkbox, written as Django's widget draws it: drawing the widget through the
+        form templates took longer than the rest of the row."""
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            enquiry.pk,
+            _("Select enquiry %(reference)s") % {"reference": enquiry},
+        )
+
+    # Not the field itself: the admin would look its name up among every country's, row by row;
+    # here it comes from the names the filter sorted once.
+    @admin.display(description=_("country or region"))
+    def country_column(self, enquiry: Enquiry) -> str:
+        return country_name(enquiry.country.code)
+
     @admin.display(description=_("priority"), ordering="priority")
     def priority_column(self, enquiry: Enquiry) -> str:
         return pgettext("priority and its score", "%(label)s (%(score)s)") % {
@@ -221,7 +257,11 @@ class EnquiryAdmin(HistoryInReadersLanguage, admin.ModelAdmin):
             return format_html('<span class="unassigned">{}</span>', pgettext("owner", "Unassigned"))
         return person(enquiry.owner)
 
-    DUE_DATE_FORMAT = "Y-m-d"  # the same in both languages, and as the CSV export writes dates
+    @staticmethod
+    def due_date(value) -> str:
+        """A due date as YYYY-MM-DD, the same in both languages and as the CSV export writes dates
+        (the day in the zone's time for a moment)."""
+        return (timezone.localtime(value).date() if isinstance(value, datetime) else value).isoformat()
 
     @admin.display(description=_("due"), ordering="due_on")
     def overdue_flag(self, enquiry: Enquiry) -> str:
@@ -233,8 +273,7 @@ class EnquiryAdmin(HistoryInReadersLanguage, admin.ModelAdmin):
             return format_html(
                 '<span class="due-badge due-badge--overdue">{}</span> <span class="due-when">{}</span>',
                 _("Overdue"),
-                pgettext("reply was due on", "was due %(date)s")
-                % {"date": date_format(timezone.localtime(enquiry.reply_due_at), self.DUE_DATE_FORMAT)},
+                pgettext("reply was due on", "was due %(date)s") % {"date": self.due_date(enquiry.reply_due_at)},
             )
         follow_up_due = getattr(enquiry, "follow_up_now", None)
         if follow_up_due is None:
@@ -243,50 +282,59 @@ class EnquiryAdmin(HistoryInReadersLanguage, admin.ModelAdmin):
             return format_html(
                 '<span class="due-badge due-badge--follow-up">{}</span> <span class="due-when">{}</span>',
                 _("Follow-up due"),
-                date_format(enquiry.follow_up_on, self.DUE_DATE_FORMAT),
+                self.due_date(enquiry.follow_up_on),
             )
         if enquiry.status in Enquiry.CLOSED_STATUSES:
             return "—"
         if enquiry.first_reply_at is None and enquiry.reply_due_at:
-            return pgettext("reply is due on", "Reply by %(date)s") % {
-                "date": date_format(timezone.localtime(enquiry.reply_due_at), self.DUE_DATE_FORMAT)
-            }
+            return pgettext("reply is due on", "Reply by %(date)s") % {"date": self.due_date(enquiry.reply_due_at)}
         if enquiry.follow_up_on:
-            return pgettext("follow up on", "Follow up %(date)s") % {
-                "date": date_format(enquiry.follow_up_on, self.DUE_DATE_FORMAT)
-            }
+            return pgettext("follow up on", "Follow up %(date)s") % {"date": self.due_date(enquiry.follow_up_on)}
         return "—"
 
     def get_queryset(self, request):
         """Each row knows whether it is overdue or due for follow-up by the queryset's own rules
-        (one subquery each, not a query per row), and when its next step is due (`due_on`): the
-        reply until there is one, then the follow-up date; nothing once the enquiry is closed."""
+        (read from the row's own columns, not a query per row), and when its next step is due
+        (`due_on`): the reply until there is one, then the follow-up date; nothing once the
+        enquiry is closed."""
         return (
             super()
             .get_queryset(request)
             .annotate(
-                is_overdue_now=Exists(Enquiry.objects.overdue().filter(pk=OuterRef("pk"))),
-                follow_up_now=Exists(Enquiry.objects.follow_up_due().filter(pk=OuterRef("pk"))),
+                is_overdue_now=self.flag(overdue_condition()),
+                follow_up_now=self.flag(follow_up_due_condition()),
                 due_on=self.DUE_ON,
             )
         )
 
+    @staticmethod
+    def flag(condition: Q) -> Case:
+        """True or False, never NULL (as a comparison with an empty date would be)."""
+        return Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
+
     # The day an enquiry's next step is due: its reply until there is one, then its follow-up.
     DUE_ON = Case(
-        When(status__in=Enquiry.CLOSED_STATUSES, then=Value(None)),
+        When(is_closed=True, then=Value(None)),
         When(first_reply_at__isnull=True, then=TruncDate("reply_due_at")),
         default=F("follow_up_on"),
         output_field=DateField(),
     )
 
     def get_ordering(self, request):
-        """Open enquiries first, then by priority, then by what is due soonest."""
-        is_closed = Case(When(status__in=Enquiry.CLOSED_STATUSES, then=Value(1)), default=Value(0))
-        return [is_closed.asc(), "-priority", self.DUE_ON.asc(nulls_last=True), "-received_at"]
+        """Open enquiries first, then by priority (both read from an index, so that the database
+        sorts only the first few hundred rows), then by what is due soonest."""
+        return ["is_closed", "-priority", self.DUE_ON.asc(nulls_last=True), "-received_at"]
 
     def get_search_results(self, request, queryset, search_term):
-        """Also by country or region: a name in either language ("Germany", "德国") or an ISO code
-        stands for the codes the database holds."""
+        """A reference ("HQ-2026-00042") finds that enquiry, and the start of one ("hq-2026-004")
+        those it begins, from the index on references. Any other term is looked for in the search
+        fields and, as a name in either language ("Germany", "德国") or an ISO code, in the
+        country or region."""
+        term = search_term.strip().upper()
+        if FULL_REFERENCE.fullmatch(term):
+            return queryset.filter(reference=term), False
+        if PARTIAL_REFERENCE.fullmatch(term):
+            return queryset.filter(references_starting(term)), False
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         if codes := countries_named(search_term):
             results |= queryset.filter(country__in=codes)

@@ -6,11 +6,12 @@ from functools import lru_cache
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_countries import countries
-from django_countries.filters import CountryFilter
+from django_countries import filters as country_filters
 
 from ..models import Enquiry
 from ..services import OFFICERS_GROUP
@@ -19,11 +20,13 @@ from ..services import OFFICERS_GROUP
 LOW_RATINGS = "low_ratings_awaiting_follow_up"
 
 __all__ = [
-    "CountryFilter",
+    "UsedCountryFilter",
     "OwnerFilter",
     "ResponseFilter",
     "StatusFilter",
+    "UsedRelatedFilter",
     "countries_named",
+    "country_name",
     "person",
     "promotion_officers",
 ]
@@ -65,8 +68,50 @@ def countries_named(term: str) -> set[str]:
     return named or {code for code, name in names if term in name}
 
 
+@lru_cache(maxsize=len(settings.LANGUAGES))
+def country_choices(language: str) -> tuple[tuple[str, str], ...]:
+    """Every country or region of the enquiry form, in the order and with the names django-countries
+    gives them in this language: sorting 250 names each time the list is shown took longer than
+    drawing the filter."""
+    with translation.override(language):
+        field = Enquiry._meta.get_field("country")
+        return tuple((code, str(name)) for code, name in field.get_choices(include_blank=False))
+
+
+@lru_cache(maxsize=len(settings.LANGUAGES))
+def country_names_by_code(language: str) -> dict[str, str]:
+    return dict(country_choices(language))
+
+
+def country_name(code: str) -> str:
+    """A country or region's name in the active language, as django-countries gives it."""
+    return country_names_by_code(translation.get_language()).get(code, code)
+
+
+class UsedCountryFilter(country_filters.CountryFilter):
+    """django-countries' filter (the countries some enquiry comes from), its names sorted once per language."""
+
+    def lookup_choices(self, changelist):
+        codes = changelist.model._default_manager.order_by(self.field_path).values_list(self.field_path, flat=True)
+        used = set(codes.distinct())
+        return [(code, name) for code, name in country_choices(translation.get_language()) if code in used]
+
+
 def has_low_ratings() -> bool:
     return hasattr(Enquiry.objects.all(), LOW_RATINGS)
+
+
+class UsedRelatedFilter(admin.RelatedFieldListFilter):
+    """The parks (or industries) that some enquiry names, like Django's RelatedOnlyFieldListFilter,
+    but asked of each park through the enquiries' index on it rather than by reading the distinct
+    parks of every enquiry. Each is offered by its name, as its str() reads it: in the reader's
+    language, else in English (modeltranslation's values_list() falls back as its fields do)."""
+
+    def field_choices(self, field, request, model_admin):
+        related = field.remote_field.model
+        used = Exists(model_admin.model._default_manager.filter(**{field.name: OuterRef("pk")}))
+        ordering = self.field_admin_ordering(field, request, model_admin) or related._meta.ordering
+        return list(related._default_manager.filter(used).order_by(*ordering).values_list("pk", "name"))
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -129,7 +174,7 @@ class OwnerFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         owners = (
             get_user_model()
-            .objects.filter(pk__in=Enquiry.objects.exclude(owner=None).values("owner"))
+            .objects.filter(Exists(Enquiry.objects.filter(owner=OuterRef("pk"))))
             .exclude(pk=request.user.pk)
             .order_by("first_name", "last_name", "username")
         )

@@ -64,6 +64,16 @@ def new_status_key() -> str:
 LOW_RATING = 2
 
 
+def overdue_condition(now=None) -> models.Q:
+    """Open, and no staff reply by the due time: the rule of overdue(), also for annotating a row."""
+    return models.Q(is_closed=False, first_reply_at__isnull=True, reply_due_at__lt=now or timezone.now())
+
+
+def follow_up_due_condition(today=None) -> models.Q:
+    """Open, and its follow-up date has come: the rule of follow_up_due(), also for annotating a row."""
+    return models.Q(is_closed=False, follow_up_on__lte=today or timezone.localdate())
+
+
 class EnquiryQuerySet(models.QuerySet):
     def genuine(self):
         return self.exclude(status=Enquiry.Status.SPAM)
@@ -76,17 +86,14 @@ class EnquiryQuerySet(models.QuerySet):
 
     def overdue(self, now=None):
         """Open enquiries with no staff reply by their due time, whatever their status."""
-        return self.exclude(status__in=Enquiry.CLOSED_STATUSES).filter(
-            first_reply_at__isnull=True, reply_due_at__lt=now or timezone.now()
-        )
+        return self.filter(overdue_condition(now))
 
     def follow_up_due(self, today=None):
-        today = today or timezone.localdate()
-        return self.exclude(status__in=Enquiry.CLOSED_STATUSES).filter(follow_up_on__lte=today)
+        return self.filter(follow_up_due_condition(today))
 
     def open(self):
         """Enquiries the team is still working on: not landed, not pursued, not spam."""
-        return self.exclude(status__in=Enquiry.CLOSED_STATUSES)
+        return self.filter(is_closed=False)
 
     def awaiting_first_reply(self):
         """Open enquiries no officer has replied to yet, due or not."""
@@ -95,6 +102,36 @@ class EnquiryQuerySet(models.QuerySet):
     def older_than(self, days: int, now=None):
         return self.filter(received_at__lt=(now or timezone.now()) - timedelta(days=days))
 
+    def received_span(self) -> tuple[datetime | None, datetime | None]:
+        """When the first and the last of these enquiries came, each read from the index on
+        `received_at` (SQLite reads a MIN or a MAX from an index only when it is a query's one
+        aggregate, and reads every row for both). Asked once per queryset: the admin's date
+        hierarchy asks twice, through aggregate() and datetimes()."""
+        if getattr(self, "_received_span", None) is None:
+            dated = self.filter(received_at__isnull=False).values("received_at")
+            ends = self.model._base_manager.using(self.db).values(
+                first=models.Subquery(dated.order_by("received_at")[:1]),
+                last=models.Subquery(dated.order_by("-received_at")[:1]),
+            )
+            row = next(iter(ends[:1]), None)  # none at all when there are no enquiries
+            self._received_span = (row["first"], row["last"]) if row else (None, None)
+        return self._received_span
+
+    def aggregate(self, *args, **kwargs):
+        """MIN and MAX of `received_at`, as the admin's date hierarchy asks for them, from received_span()."""
+        ends = {
+            alias: value
+            for alias, value in kwargs.items()
+            if isinstance(value, models.Min | models.Max)
+            and value.filter is None
+            and value.default is None
+            and value.source_expressions == [models.F("received_at")]
+        }
+        if args or not ends or len(ends) != len(kwargs) or self.query.is_sliced or self.query.combinator:
+            return super().aggregate(*args, **kwargs)
+        first, last = self.received_span()
+        return {alias: first if isinstance(value, models.Min) else last for alias, value in ends.items()}
+
     def datetimes(self, field_name, kind, order="ASC", tzinfo=None):
         """The admin's date hierarchy asks for the distinct years, months or days of `received_at`.
         Truncating every row is slow over years of enquiries (on SQLite a Python call per row), so
@@ -102,11 +139,11 @@ class EnquiryQuerySet(models.QuerySet):
         without enquiries may appear, and shows an empty list when chosen."""
         if field_name != "received_at" or kind not in ("year", "month", "day"):
             return super().datetimes(field_name, kind, order, tzinfo)
-        span = self.aggregate(first=models.Min("received_at"), last=models.Max("received_at"))
-        if span["first"] is None:
+        first, last = self.received_span()
+        if first is None:
             return []
         zone = tzinfo or timezone.get_current_timezone()
-        first, last = (timezone.localtime(span[key], zone) for key in ("first", "last"))
+        first, last = timezone.localtime(first, zone), timezone.localtime(last, zone)
         periods = []
         if kind == "year":
             periods = [datetime(year, 1, 1, tzinfo=zone) for year in range(first.year, last.year + 1)]
@@ -136,6 +173,13 @@ class Enquiry(models.Model):
         SPAM = "spam", pgettext_lazy("enquiry status", "Spam")
 
     CLOSED_STATUSES = (Status.LANDED, Status.NOT_PURSUED, Status.SPAM)
+    # Stored by the database from the status, so that "open first" can be read from an index.
+    is_closed = models.GeneratedField(
+        verbose_name=_("closed"),
+        expression=models.Q(status__in=CLOSED_STATUSES),
+        output_field=models.BooleanField(),
+        db_persist=True,
+    )
     # The written fields an investor fills in; staff may read but never change them.
     INVESTOR_FIELDS = (
         "name",
@@ -214,6 +258,8 @@ class Enquiry(models.Model):
         ordering = ["-received_at"]
         indexes = [
             models.Index(fields=["-priority", "-received_at"], name="promotion_enquiry_priority"),
+            # The admin list's order: open enquiries first, then by priority.
+            models.Index(fields=["is_closed", "-priority"], name="promotion_enquiry_open_first"),
             models.Index(fields=["status", "reply_due_at"], name="promotion_enquiry_overdue"),
             models.Index(fields=["country", "-received_at"], name="promotion_enquiry_country"),
             models.Index(fields=["language", "-received_at"], name="promotion_enquiry_language"),
