@@ -25,7 +25,7 @@ from django.db.models import Case, CharField, Value, When
 from django.db.models.functions import Cast, Concat, ExtractYear, LPad
 from django.utils import timezone
 
-from promotion.caching import bump_content_version
+from promotion.caching import bump_content_version, bump_enquiry_version
 from promotion.models import (
     ChainStage,
     Enquiry,
@@ -561,4 +561,5 @@ def build_scaled_data(
         run.say(f"{label}: +{run.added[label]:,} in {time.monotonic() - step_started:.1f} s")
     if any(run.added.values()):
         bump_content_version()  # bulk_create sends no post_save: tell the page cache that the content changed
+        bump_enquiry_version()
     return {"added": dict(run.added), "totals": counts(), "seconds": round(time.monotonic() - started, 2)}

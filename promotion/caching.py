@@ -93,6 +93,11 @@ def bump_content_version() -> None:
     bump_version(VERSION_KEY)
 
 
+def bump_enquiry_version() -> None:
+    """Make what is kept of the enquiries stale, after a change to them that sent no signal."""
+    bump_version(ENQUIRY_VERSION_KEY)
+
+
 def is_content_model(model) -> bool:
     """What the public pages show, and the tables that join it to more of it (a park's industries,
     the parks a page points to)."""

@@ -272,7 +272,7 @@ class Enquiry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.reference or _("Enquiry being saved")
+        return self.reference or str(_("Enquiry being saved"))  # str() must return a str, not a lazy one
 
     def get_absolute_url(self) -> str:
         return reverse("admin:promotion_enquiry_change", args=[self.pk])
