@@ -164,7 +164,9 @@ class MenuChoiceIterator(ModelChoiceIterator):
             yield MenuValue(pk, slug), next((name for name in translations if name), "")
 
 
-PYTHON_WIDGETS = (PythonInputMixin, PythonTextarea, PythonSelect)
+# RadioSelect (and its subclass CheckboxSelectMultiple): BootstrapField writes the options as crispy's
+# bootstrap5/layout/radio_checkbox_select.html does.
+PYTHON_WIDGETS = (PythonInputMixin, PythonTextarea, PythonSelect, forms.RadioSelect)
 REQUIRED_MARK = '<span class="asteriskField">*</span>'
 
 
@@ -173,6 +175,26 @@ def crispy_widget_class(widget_class: type) -> str:
     """The class crispy-forms gives a widget (its name in lower case), from Django's own class."""
     django_class = next(c for c in widget_class.__mro__ if c.__module__ == "django.forms.widgets")
     return django_class.__name__.lower()
+
+
+def error_html(bound, errors, auto_id: str, tag: str) -> str:
+    """A field's errors as bootstrap5/layout/field_errors.html ("span") or field_errors_block.html ("p") write them."""
+    if not errors:
+        return ""
+    error_id = escaped(getattr(errors, "field_id", None) or bound.auto_id)
+    messages = "".join(
+        f'<{tag} id="error_{number}_{auto_id}"><strong>{escaped(error)}</strong></{tag}>'
+        for number, error in enumerate(errors, 1)
+    )
+    return f'<div id="{error_id}_error" class="invalid-feedback">{messages}</div>'
+
+
+def help_html(bound, auto_id: str) -> str:
+    """A field's help text as bootstrap5/layout/help_text.html writes it."""
+    if not bound.help_text:
+        return ""
+    help_id = f'id="{auto_id}_helptext" ' if auto_id else ""
+    return f'<div {help_id}class="form-text">{bound.help_text}</div>'
 
 
 class BootstrapField(LayoutObject):
@@ -196,6 +218,8 @@ class BootstrapField(LayoutObject):
             return SafeString(str(bound))
         errors = bound.errors
         auto_id = escaped(bound.auto_id)
+        if isinstance(widget, forms.RadioSelect):
+            return self.render_radios(bound, errors, auto_id, form, context, template_pack)
         is_checkbox = isinstance(widget, forms.CheckboxInput)
         if is_checkbox:
             control = "form-check-input"
@@ -208,18 +232,8 @@ class BootstrapField(LayoutObject):
         label_class = f"{'form-check-label' if is_checkbox else 'form-label'}{' requiredField' if required else ''}"
         mark = REQUIRED_MARK if required else ""
         label = f'<label{label_for} class="{label_class}">{escaped(bound.label)}{mark}</label>'
-        feedback = ""
-        if errors:
-            error_id = escaped(getattr(errors, "field_id", None) or bound.auto_id)
-            messages = "".join(
-                f'<span id="error_{number}_{auto_id}"><strong>{escaped(error)}</strong></span>'
-                for number, error in enumerate(errors, 1)
-            )
-            feedback = f'<div id="{error_id}_error" class="invalid-feedback">{messages}</div>'
-        if bound.help_text:
-            help_id = f'id="{auto_id}_helptext" ' if auto_id else ""
-            feedback += f'<div {help_id}class="form-text">{bound.help_text}</div>'
-        classes = "".join(f" {escaped(c)}" for c in (self.wrapper_class, bound.css_classes()) if c)
+        feedback = error_html(bound, errors, auto_id, "span") + help_html(bound, auto_id)
+        classes = self.wrapper_classes(bound)
         if is_checkbox:
             return SafeString(
                 f'<div class="mb-3"><div id="div_{auto_id}" class="form-check{classes}">'
@@ -227,6 +241,38 @@ class BootstrapField(LayoutObject):
             )
         label = label if bound.label else ""
         return SafeString(f'<div id="div_{auto_id}" class="mb-3{classes}">{label}{control_html}{feedback}</div>')
+
+    def wrapper_classes(self, bound) -> str:
+        return "".join(f" {escaped(c)}" for c in (self.wrapper_class, bound.css_classes()) if c)
+
+    def render_radios(self, bound, errors, auto_id, form, context, template_pack):
+        """A labelled radio menu as bootstrap5/field.html and radio_checkbox_select.html lay it out: a
+        fieldset, its legend, one form-check per option, the errors under the last option."""
+        widget = bound.field.widget
+        id_ = widget.attrs.get("id") or bound.auto_id
+        attrs = bound.build_widget_attrs({"id": id_} if id_ else {})
+        groups = widget.optgroups(bound.html_name, widget.format_value(bound.value()), attrs)
+        if not bound.label or any(group for group, _options, _index in groups):
+            return render_field(self.name, form, context, template_pack=template_pack)
+        name, invalid = escaped(bound.html_name), " is-invalid" if errors else ""
+        options = [option for _group, group_options, _index in groups for option in group_options]
+        radios = "".join(
+            f'<div class="form-check"><input type="{escaped(option["type"])}" class="form-check-input{invalid}"'
+            f' name="{name}" value="{escaped(option["value"])}"{html_attrs(option["attrs"])}>'
+            f'<label for="{escaped(option["attrs"].get("id", ""))}" class="form-check-label">'
+            f"{escaped(option['label'])}</label>"
+            f"{error_html(bound, errors, auto_id, 'p') if number == len(options) else ''}</div>"
+            for number, option in enumerate(options, 1)
+        )
+        describedby = f' aria-describedby="{escaped(bound.aria_describedby)}"' if bound.aria_describedby else ""
+        legend_for = f' for="{escaped(bound.id_for_label)}"' if bound.id_for_label else ""
+        required = " requiredField" if bound.field.required else ""
+        mark = REQUIRED_MARK if bound.field.required else ""
+        legend = f'<legend{legend_for} class="form-label{required} fs-6">{escaped(bound.label)}{mark}</legend>'
+        return SafeString(
+            f'<div id="div_{auto_id}" class="mb-3{self.wrapper_classes(bound)}"><fieldset{describedby}>{legend}'
+            f"<div>{radios}</div>{help_html(bound, auto_id)}</fieldset></div>"
+        )
 
     @staticmethod
     def helper_defaults(context) -> bool:

@@ -1,7 +1,7 @@
 from decimal import Decimal, InvalidOperation
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Field, Layout, LayoutObject, Submit
+from crispy_forms.layout import Layout, LayoutObject, Submit
 from crispy_forms.utils import TEMPLATE_PACK
 from django import forms
 from django.conf import settings
@@ -231,15 +231,20 @@ class EnquiryAnswerForm(FormClockMixin, forms.Form):
     body = forms.CharField(
         label=_("Your answer"),
         max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 6, "maxlength": 5000}),
+        widget=PythonTextarea(attrs={"rows": 6, "maxlength": 5000}),
         help_text=_(
             "Up to 5,000 characters. Files cannot be attached here: if you have documents for us, "
             "say so and the officer will tell you how to send them."
         ),
         error_messages={"required": _("Please write your answer before sending it.")},
     )
-    website = forms.CharField(required=False, label=_("Leave this field empty"), max_length=200)
-    started = forms.CharField(widget=forms.HiddenInput, required=False)
+    website = forms.CharField(
+        required=False,
+        label=_("Leave this field empty"),
+        max_length=200,
+        widget=PythonTextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+    started = forms.CharField(widget=PythonHiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", "answer")
@@ -249,9 +254,9 @@ class EnquiryAnswerForm(FormClockMixin, forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
-            "body",
-            Field("website", wrapper_class="enquiry-trap", tabindex="-1", autocomplete="off"),
-            "started",
+            BootstrapField("body"),
+            BootstrapField("website", wrapper_class="enquiry-trap"),
+            BootstrapField("started"),
             Submit("send", _("Send answer"), css_class="btn-enquire"),
         )
 
@@ -287,7 +292,7 @@ class EnquiryRatingForm(forms.Form):
         label=_("Would you like to tell us more? (optional)"),
         required=False,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4, "maxlength": 2000}),
+        widget=PythonTextarea(attrs={"rows": 4, "maxlength": 2000}),
         help_text=_("Up to 2,000 characters."),
     )
 
@@ -296,7 +301,11 @@ class EnquiryRatingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.layout = Layout("rating", "comment", Submit("send", _("Send rating"), css_class="btn-enquire"))
+        self.helper.layout = Layout(
+            BootstrapField("rating"),
+            BootstrapField("comment"),
+            Submit("send", _("Send rating"), css_class="btn-enquire"),
+        )
 
 
 class EnquiryReplyForm(forms.Form):

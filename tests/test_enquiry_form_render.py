@@ -11,6 +11,7 @@ from http import HTTPStatus
 import pytest
 from crispy_forms.layout import Field, Layout
 from crispy_forms.utils import render_crispy_form
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -29,7 +30,7 @@ from promotion.form_html import (
     PythonTextInput,
     crispy_widget_class,
 )
-from promotion.forms import EnquiryForm
+from promotion.forms import EnquiryAnswerForm, EnquiryForm, EnquiryRatingForm
 from promotion.models import Park
 from promotion.spam import form_started_token, read_clock
 
@@ -61,7 +62,7 @@ def django_widget_class(widget) -> type:
     return next(cls for cls in type(widget).__mro__ if cls.__module__ == "django.forms.widgets")
 
 
-def render_with_templates(form: EnquiryForm) -> str:
+def render_with_templates(form) -> str:
     """The form as crispy-forms' bootstrap5/field.html and Django's widget templates render it."""
     for field in form.fields.values():
         field.widget.__class__ = django_widget_class(field.widget)
@@ -145,6 +146,40 @@ def test_the_form_is_the_html_crispy_forms_and_djangos_templates_write(menus, la
     python, templates = (CLOCK.sub('name="started" value="clock"', html) for html in (python, templates))
     assert python.count("<option") > len(countries)  # the whole country list
     assert ("is-invalid" in python) == any(name != "started" for name in rendered[0].errors)
+    assertHTMLEqual(python, templates)
+
+
+STATUS_FORM_CASES = {
+    "answer, new": lambda: EnquiryAnswerForm(initial={"started": "the same clock"}),
+    "answer, empty": lambda: EnquiryAnswerForm({"answer-started": "forged"}),
+    "answer, typed with markup": lambda: EnquiryAnswerForm(
+        {"answer-body": "Ada's <b>answer</b> &\ntwo lines", "answer-website": '<i>"x"</i>', "answer-started": "x"}
+    ),
+    "answer, open too long": lambda: EnquiryAnswerForm(
+        {"answer-body": "Hi", "answer-started": form_started_token(time.time() - 30 * 24 * 3600)}
+    ),
+    "rating, new": lambda: EnquiryRatingForm(),
+    "rating, not a choice": lambda: EnquiryRatingForm({"rating-rating": "9", "rating-comment": "<b>Good</b> & fast"}),
+    "rating, chosen and refused": lambda: EnquiryRatingForm({"rating-rating": "3", "rating-comment": "Fine"}),
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("case", STATUS_FORM_CASES)
+def test_the_status_pages_forms_are_the_html_crispy_forms_templates_write(language, case):
+    with translation.override(language):
+        rendered = []
+        for _rendering in range(2):
+            form = STATUS_FORM_CASES[case]()
+            if form.is_bound and form.is_valid() and "refused" in case:
+                form.add_error(None, ValidationError("Not <yet>.", code="not_concluded"))
+            rendered.append(form)
+        python, templates = render_crispy_form(rendered[0]), render_with_templates(rendered[1])
+    python, templates = (
+        re.sub(r'(name="answer-started" value=")[^"]+', r"\1clock", html) for html in (python, templates)
+    )
+    assert ("is-invalid" in python) == any(name not in ("started", "__all__") for name in rendered[0].errors)
+    assert "form-check" in python or "textarea" in python
     assertHTMLEqual(python, templates)
 
 
