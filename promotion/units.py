@@ -284,6 +284,14 @@ def _number_pieces(number: str) -> list[tuple[str, str]]:
 
 def quantity(value: Decimal, unit: str, qualifier: str = "", language: str | None = None) -> Quantity:
     """A figure written out: "more than 95%" / "超过95%", "61 billion yuan" / "610亿元", "180个"."""
+    return _written(str(Decimal(value)), unit, qualifier, _language(language))
+
+
+# What a figure writes depends on its value, unit, qualifier and language alone (the catalogue is fixed for the
+# process), and the same figures repeat on every page. Numbers are keyed as text: Decimal("2.5") and Decimal("2.50")
+# are one key to a dict but may be written apart.
+@lru_cache(maxsize=4096)
+def _written(value: str, unit: str, qualifier: str, language: str) -> Quantity:
     value = Decimal(value)
     with _in_language(language):
         number = format_number(value) if unit in UNSCALED_UNITS else scaled_number(value)
@@ -324,6 +332,11 @@ def growth(percent: Decimal | None, language: str | None = None) -> str:
     """Year-on-year change: "+10.3% year on year" / "同比增长10.3%", "同比下降5%"."""
     if percent is None:
         return ""
+    return _written_growth(str(Decimal(percent)), _language(language))
+
+
+@lru_cache(maxsize=4096)
+def _written_growth(percent: str, language: str) -> str:
     percent = Decimal(percent)
     with _in_language(language):
         number = format_number(abs(percent))

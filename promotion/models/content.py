@@ -451,6 +451,8 @@ class Enterprise(Content):
             models.Index(fields=["position", "name"], name="enterprise_order"),
             models.Index(fields=["industry", "position", "name"], name="enterprise_industry"),
             models.Index(fields=["park", "position", "name"], name="enterprise_park"),
+            # The sitemap index counts the enterprises and takes their latest change from this index alone.
+            models.Index(fields=["updated_at"], name="enterprise_updated"),
         ]
 
     def __str__(self) -> str:

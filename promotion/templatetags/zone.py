@@ -8,6 +8,7 @@ from babel.numbers import format_decimal
 from django import template
 from django.conf import settings
 from django.core.files.storage import default_storage
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.html import escape, format_html
@@ -101,6 +102,25 @@ def growth_of(figure) -> str:
 def figure_when_filter(figure) -> str:
     """When a figure holds, in brackets: "(2015)" / "（2015年）"; "" when the account does not say."""
     return written_when(figure.year, figure.period, active_language())
+
+
+@lru_cache(maxsize=4096)
+def written_card(fields: tuple, show_note: bool, language: str) -> str:
+    figure = SimpleNamespace(**dict(fields))
+    return render_to_string("includes/_figure.html", {"figure": figure, "show_note": show_note})
+
+
+FIGURE_CARD_FIELDS = ("slug", "label", "value", "unit", "qualifier", "year", "period", "growth_percent", "note")
+
+
+@register.simple_tag
+def figure_card(figure, show_note: bool = False) -> str:
+    """A key figure's card (includes/_figure.html), kept per process: it is made from the figure's own fields and the
+    language alone, and the same figures repeat on every page that shows them."""
+    fields = tuple((name, getattr(figure, name)) for name in FIGURE_CARD_FIELDS)
+    # The value is keyed as text, as written_quantity keys it.
+    fields += (("value_text", str(figure.value)), ("growth_text", str(figure.growth_percent)))
+    return written_card(fields, bool(show_note), active_language())
 
 
 @register.filter
