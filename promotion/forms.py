@@ -34,7 +34,7 @@ phone_validator = RegexValidator(
 )
 
 
-class FormClockMixin:
+class FormClockMixin(forms.Form):
     """A form with the quiet defences of promotion/spam.py: the `website` field people never see
     and the hidden `started` clock. A form open too long goes back to the person with what they
     typed and a new clock; the error is the hidden clock's, so the summary above the form shows
@@ -43,6 +43,16 @@ class FormClockMixin:
     A valid form that looks automated is still valid, so that a machine learns nothing from the
     answer: its `spam_reason` says why ("" for a person), and `nonce` is its clock's, for the
     service to spend."""
+
+    # People never see this field; form-filling robots do.
+    website = forms.CharField(
+        required=False,
+        label=_("Leave this field empty"),
+        max_length=200,
+        widget=PythonTextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+    # The form's clock (promotion.spam); cleaned into a spam.Clock, or None when missing or forged.
+    started = forms.CharField(widget=PythonHiddenInput, required=False)
 
     out_of_date_message: str
     spam_reason = ""
@@ -82,15 +92,6 @@ class EnquiryForm(FormClockMixin, forms.ModelForm):
         widget=PythonCheckboxInput,
         error_messages={"required": _("Please accept the privacy notice so that we may keep and answer your enquiry.")},
     )
-    # People never see this field; form-filling robots do.
-    website = forms.CharField(
-        required=False,
-        label=_("Leave this field empty"),
-        max_length=200,
-        widget=PythonTextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
-    )
-    # The form's clock (promotion.spam); cleaned into a spam.Clock, or None when missing or forged.
-    started = forms.CharField(widget=PythonHiddenInput, required=False)
 
     class Meta:
         model = Enquiry
@@ -224,7 +225,7 @@ class TaxShareForm(forms.Form):
 # --- The conversation on an enquiry (the status page and the enquiry's admin page) -------------
 
 
-class EnquiryAnswerForm(FormClockMixin, forms.Form):
+class EnquiryAnswerForm(FormClockMixin):
     """The investor's answer on the private page of their enquiry (promotion:enquiry-status), with
     the enquiry form's defences: a field people never see, and a clock that is sent once."""
 
@@ -238,13 +239,6 @@ class EnquiryAnswerForm(FormClockMixin, forms.Form):
         ),
         error_messages={"required": _("Please write your answer before sending it.")},
     )
-    website = forms.CharField(
-        required=False,
-        label=_("Leave this field empty"),
-        max_length=200,
-        widget=PythonTextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
-    )
-    started = forms.CharField(widget=PythonHiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", "answer")
