@@ -40,27 +40,16 @@ def money(amount: Decimal | None) -> str:
     )
 
 
-# What a figure writes depends on its own fields and the language alone (the catalogue is fixed for the process), so
-# it is kept: the figures repeat on every page that shows them. Numbers are keyed as text, since Decimal("2.5") and
-# Decimal("2.50") are one key to a dict but may be written apart.
-@lru_cache(maxsize=4096)
-def written_quantity(value: str, unit: str, qualifier: str, language: str) -> Quantity:
-    return quantity(Decimal(value), unit, qualifier, language)
-
-
+# The amount's HTML and the "when" depend on a figure's own fields and the language alone (the catalogue is fixed for
+# the process), so they are kept, as units.quantity() and units.growth() keep theirs.
 @lru_cache(maxsize=4096)
 def written_html(value: str, unit: str, qualifier: str, language: str) -> str:
-    return written_quantity(value, unit, qualifier, language).html
+    return quantity(Decimal(value), unit, qualifier, language).html
 
 
 @lru_cache(maxsize=4096)
 def written_when(year: int | None, period: str, language: str) -> str:
     return figure_when(SimpleNamespace(year=year, period=period), language)
-
-
-@lru_cache(maxsize=4096)
-def written_growth(percent: str | None, language: str) -> str:
-    return growth(None if percent is None else Decimal(percent), language)
 
 
 def active_language() -> str:
@@ -71,9 +60,7 @@ def active_language() -> str:
 def figure_amount(figure) -> Quantity | None:
     """A key figure's value, unit and qualifier as the reader's language writes them, with what it
     counts: "180 industrial clusters" / "180个". Use as {% figure_amount figure as amount %}."""
-    if figure.value is None:
-        return figure_quantity(figure)
-    return written_quantity(str(figure.value), figure.unit, figure.qualifier, active_language())
+    return figure_quantity(figure)
 
 
 @register.filter
@@ -87,15 +74,14 @@ def amount_html(figure) -> str:
 @register.filter
 def amount_text(measured) -> str | None:
     """A key figure's or plan target's amount as text ("61 billion yuan" / "610亿元"); None where it has none."""
-    if measured.value is None:
-        return None
-    return str(written_quantity(str(measured.value), measured.unit, measured.qualifier, active_language()))
+    amount = figure_quantity(measured)
+    return None if amount is None else str(amount)
 
 
 @register.filter
 def growth_of(figure) -> str:
     """A key figure's year-on-year growth: "+10.3% year on year" / "同比增长10.3%"."""
-    return written_growth(None if figure.growth_percent is None else str(figure.growth_percent), active_language())
+    return growth(figure.growth_percent)
 
 
 @register.filter(name="figure_when")
@@ -118,7 +104,7 @@ def figure_card(figure, show_note: bool = False) -> str:
     """A key figure's card (includes/_figure.html), kept per process: it is made from the figure's own fields and the
     language alone, and the same figures repeat on every page that shows them."""
     fields = tuple((name, getattr(figure, name)) for name in FIGURE_CARD_FIELDS)
-    # The value is keyed as text, as written_quantity keys it.
+    # The value is keyed as text, as units.quantity() keys it.
     fields += (("value_text", str(figure.value)), ("growth_text", str(figure.growth_percent)))
     return written_card(fields, bool(show_note), active_language())
 
