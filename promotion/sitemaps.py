@@ -16,9 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from .models import Enterprise, Industry, Park, Policy, Project
-
-# Put into a detail address once per language to find where a slug goes; never looked up.
-STAND_IN_SLUG = "__slug__"
+from .models.content import address_by_slug
 
 
 class BilingualSitemap(Sitemap):
@@ -108,18 +106,16 @@ class ContentSitemap(BilingualSitemap):
         return self.summary["latest"]
 
     @cached_property
-    def address_in(self) -> dict[str, tuple[str, str]]:
-        """Each language's detail address, split where the slug goes."""
+    def address_in(self) -> dict:
+        """Each language's detail address from a slug."""
         addresses = {}
         for language in self._languages():
             with translation.override(language):
-                head, _, tail = self.model(slug=STAND_IN_SLUG).get_absolute_url().partition(STAND_IN_SLUG)
-            addresses[language] = (head, tail)
+                addresses[language] = address_by_slug(self.model)
         return addresses
 
     def address(self, slug: str, language: str) -> str:
-        head, tail = self.address_in[language]
-        return head + slug + tail
+        return self.address_in[language](slug)
 
     def location(self, item: tuple) -> str:
         return self.address(item[0], translation.get_language())

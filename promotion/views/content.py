@@ -4,7 +4,6 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Case, Count, IntegerField, Max, Prefetch, Q, QuerySet, Value, When, Window
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from ..caching import public_page, site_chrome
@@ -22,6 +21,7 @@ from ..models import (
     Policy,
     Project,
 )
+from ..models.content import address_by_slug
 from .params import query_param
 
 ENTERPRISES_PER_PAGE = 12
@@ -87,16 +87,12 @@ def card_page(request: HttpRequest, objects: QuerySet, per_page: int = CARDS_PER
     return Page(found, number, paginator)
 
 
-# Put into a detail address once a page to find where a slug goes; never looked up.
-STAND_IN_SLUG = "__slug__"
-
-
-def with_urls(objects: Iterable, route: str) -> Iterable:
-    """The objects, each given its page's address as `url`: one reverse() a list rather than one an object (a slug
-    needs no quoting, so the address is the same)."""
-    head, _, tail = reverse(route, kwargs={"slug": STAND_IN_SLUG}).partition(STAND_IN_SLUG)
+def with_urls(objects: Iterable, model) -> Iterable:
+    """The objects of `model`, each given its page's address as `url`: one reverse() a list rather than one an
+    object (models.content.address_by_slug)."""
+    address = address_by_slug(model)
     for obj in objects:
-        obj.url = head + obj.slug + tail
+        obj.url = address(obj.slug)
     return objects
 
 
@@ -200,7 +196,7 @@ def figure_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @public_page(params=("page",))
 def park_list(request: HttpRequest) -> HttpResponse:
-    page = with_urls(card_page(request, Park.objects.all()), "promotion:park-detail")
+    page = with_urls(card_page(request, Park.objects.all()), Park)
     figures = figures_in(page)
     # The parks' industries count too: their latest change, without fetching them.
     industries_changed = Industry.objects.filter(parks__in=page).aggregate(latest=Max("updated_at"))["latest"]
@@ -216,10 +212,9 @@ def park_list(request: HttpRequest) -> HttpResponse:
 @public_page
 def park_detail(request: HttpRequest, slug: str) -> HttpResponse:
     park = get_object_or_404(Park, slug=slug)
-    industries = with_urls(list(park.industries.as_links()), "promotion:industry-detail")
+    industries = with_urls(list(park.industries.as_links()), Industry)
     # One more than are shown, to know whether to link to the directory for the rest.
     enterprises = list(Enterprise.objects.filter(park=park).as_links()[: RELATED_LIMIT + 1])
-    enterprise_detail = "promotion:enterprise-detail"
     in_industries = (
         Enterprise.objects.filter(industry__in=industries)
         .exclude(park=park)
@@ -229,10 +224,10 @@ def park_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "park": park,
         "industries": industries,
-        "enterprises": with_urls(enterprises[:RELATED_LIMIT], enterprise_detail),
+        "enterprises": with_urls(enterprises[:RELATED_LIMIT], Enterprise),
         "more_enterprises": len(enterprises) > RELATED_LIMIT,
-        "industry_enterprises": with_urls(list(in_industries[:RELATED_LIMIT]), enterprise_detail),
-        "projects": with_urls(list(park.projects.as_links("status", "park")), "promotion:project-detail"),
+        "industry_enterprises": with_urls(list(in_industries[:RELATED_LIMIT]), Enterprise),
+        "projects": with_urls(list(park.projects.as_links("status", "park")), Project),
     }
     context["prose_figures"] = figures_in([park])
     context["updated_at"] = last_updated(
@@ -250,7 +245,7 @@ def industry_list(request: HttpRequest) -> HttpResponse:
     # The stages as a plain list on each industry: cheaper than a prefetched manager for each.
     stages = Prefetch("chain_stages", to_attr="stages")
     page = card_page(request, Industry.objects.select_related("parent").prefetch_related(stages))
-    with_urls(page, "promotion:industry-detail")
+    with_urls(page, Industry)
     figures = figures_in(page)
     context = {
         "page": page,
@@ -297,7 +292,7 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
     if park:
         enterprises = enterprises.filter(park__slug=park)
     page = Paginator(enterprises, ENTERPRISES_PER_PAGE).get_page(query_param(request, "page"))
-    with_urls(page, "promotion:enterprise-detail")
+    with_urls(page, Enterprise)
     context = {
         "page": page,
         "industries": list(Industry.objects.as_choices()),
@@ -321,7 +316,7 @@ def enterprise_detail(request: HttpRequest, slug: str) -> HttpResponse:
     enterprise = get_object_or_404(Enterprise.objects.select_related("industry", "park"), slug=slug)
     context = {
         "enterprise": enterprise,
-        "projects": with_urls(list(enterprise.projects.all()), "promotion:project-detail"),
+        "projects": with_urls(list(enterprise.projects.all()), Project),
         "prose_figures": figures_in([enterprise]),
     }
     context["updated_at"] = last_updated(
@@ -341,9 +336,7 @@ BY_STATUS = Case(
 @require_GET
 @public_page(params=("page",))
 def project_list(request: HttpRequest) -> HttpResponse:
-    page = with_urls(
-        card_page(request, Project.objects.order_by(BY_STATUS, *Project._meta.ordering)), "promotion:project-detail"
-    )
+    page = with_urls(card_page(request, Project.objects.order_by(BY_STATUS, *Project._meta.ordering)), Project)
     figures = figures_in(page)
     context = {
         "page": page,
@@ -370,7 +363,7 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 @public_page(params=("page",))
 def policy_list(request: HttpRequest) -> HttpResponse:
-    page = with_urls(card_page(request, Policy.objects.all()), "promotion:policy-detail")
+    page = with_urls(card_page(request, Policy.objects.all()), Policy)
     figures = figures_in(page)
     context = {"page": page, "prose_figures": figures, "updated_at": last_updated(page, figures.values())}
     return render(request, "promotion/policy_list.html", context)
