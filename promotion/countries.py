@@ -68,6 +68,11 @@ def _choices(language: str) -> tuple[tuple[str, str], ...]:
         return tuple((code, str(name)) for code, name in countries)
 
 
+@functools.cache
+def _names(language: str) -> dict[str, str]:
+    return dict(_choices(language))
+
+
 def choices() -> tuple[tuple[str, str], ...]:
     """(code, name) of every country and region, in the order and the language of the page. Sorting and
     translating some 250 names took longer than the rest of the enquiry form, so each language's list is
@@ -75,7 +80,13 @@ def choices() -> tuple[tuple[str, str], ...]:
     return _choices(translation.get_language() or "en")
 
 
+def name(code: str) -> str:
+    """A country or region's name in the language of the page, as the list gives it (the code if unknown)."""
+    return _names(translation.get_language() or "en").get(code, code)
+
+
 @receiver(setting_changed)
 def _forget_choices(*, setting: str, **kwargs) -> None:
     if setting.startswith("COUNTRIES_") or setting in ("LANGUAGES", "LANGUAGE_CODE"):
         _choices.cache_clear()
+        _names.cache_clear()

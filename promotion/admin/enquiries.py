@@ -21,6 +21,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext, pgettext_lazy
 
+from .. import countries as zone_countries
 from .. import outbox, services
 from ..forms import RATING_CHOICES, EnquiryReplyForm, RatingFollowUpForm
 from ..history import change_message
@@ -34,7 +35,6 @@ from .enquiry_filters import (
     UsedCountryFilter,
     UsedRelatedFilter,
     countries_named,
-    country_name,
     person,
     promotion_officers,
 )
@@ -242,7 +242,7 @@ class EnquiryAdmin(HistoryInReadersLanguage, admin.ModelAdmin):
     # here it comes from the names the filter sorted once.
     @admin.display(description=_("country or region"))
     def country_column(self, enquiry: Enquiry) -> str:
-        return country_name(enquiry.country.code)
+        return zone_countries.name(enquiry.country.code)
 
     @admin.display(description=_("priority"), ordering="priority")
     def priority_column(self, enquiry: Enquiry) -> str:

@@ -14,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 from django_countries import countries
 from django_countries import filters as country_filters
 
+from .. import countries as zone_countries
 from ..caching import ENQUIRY_VERSION_KEY, version
 from ..models import Enquiry
 from ..services import OFFICERS_GROUP
@@ -31,7 +32,6 @@ __all__ = [
     "StatusFilter",
     "UsedRelatedFilter",
     "countries_named",
-    "country_name",
     "person",
     "promotion_officers",
 ]
@@ -56,7 +56,7 @@ def country_names(language: str) -> tuple[tuple[str, str], ...]:
     """Every country or region as the site names it in this language (django-countries' names and
     the zone's own, COUNTRIES_OVERRIDE), folded for comparison."""
     with translation.override(language):
-        return tuple((code, str(name).casefold()) for code, name in countries)
+        return tuple((code, name.casefold()) for code, name in zone_countries.choices())
 
 
 def countries_named(term: str) -> set[str]:
@@ -71,26 +71,6 @@ def countries_named(term: str) -> set[str]:
     if term.isascii() and term.isalpha() and (code := countries.alpha2(term)):
         named.add(code)
     return named or {code for code, name in names if term in name}
-
-
-@lru_cache(maxsize=len(settings.LANGUAGES))
-def country_choices(language: str) -> tuple[tuple[str, str], ...]:
-    """Every country or region of the enquiry form, in the order and with the names django-countries
-    gives them in this language: sorting 250 names each time the list is shown took longer than
-    drawing the filter."""
-    with translation.override(language):
-        field = Enquiry._meta.get_field("country")
-        return tuple((code, str(name)) for code, name in field.get_choices(include_blank=False))
-
-
-@lru_cache(maxsize=len(settings.LANGUAGES))
-def country_names_by_code(language: str) -> dict[str, str]:
-    return dict(country_choices(language))
-
-
-def country_name(code: str) -> str:
-    """A country or region's name in the active language, as django-countries gives it."""
-    return country_names_by_code(translation.get_language()).get(code, code)
 
 
 class UsedCountryFilter(country_filters.CountryFilter):
@@ -111,7 +91,7 @@ class UsedCountryFilter(country_filters.CountryFilter):
 
     def lookup_choices(self, changelist):
         used = self.used_codes(changelist.model)
-        return [(code, name) for code, name in country_choices(translation.get_language()) if code in used]
+        return [(code, name) for code, name in zone_countries.choices() if code in used]
 
 
 def has_low_ratings() -> bool:
