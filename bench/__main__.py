@@ -37,7 +37,7 @@ from pathlib import Path
 from .budgets import UNITS, budgets_for_run, check_budgets, fmt, misses_of, page_label, parse_budget, skipped_pages
 from .datasets import Dataset, say, shown
 from .measure import WARM_UP, admin_login, first_load, measure_page
-from .report import DATASETS, growth, machine, summary, table
+from .report import DATASETS, growth, machine, reference_ms, summary, table
 from .scale import SCALE
 from .server import ROOT
 
@@ -194,6 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     results["checks"] = checks
     results["misses"] = misses_of(checks, results)
     results["skipped"] = skipped_pages(results)
+    results["machine"]["reference_ms_at_end"] = reference_ms()
     results["runtime_s"] = round(time.monotonic() - started, 1)
     results_path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     say()

@@ -4,6 +4,8 @@ missed, then the budgets in force and a summary of the misses."""
 import os
 import platform
 import sqlite3
+import statistics
+import time
 from datetime import UTC, datetime
 
 import django
@@ -122,7 +124,16 @@ def table(results: dict) -> str:
 
 def summary(results: dict, budgets: dict) -> str:
     """The budgets in force, then what missed them (or that nothing did), then what was skipped."""
-    lines = [
+    lines = []
+    speed = results.get("machine", {})
+    if "reference_ms" in speed:
+        lines += [
+            f"This machine ran the reference workload in {speed['reference_ms']:g} ms at the start and"
+            f" {speed.get('reference_ms_at_end', speed['reference_ms']):g} ms at the end (bench.report.reference_ms):"
+            " the time figures scale with it, so compare runs made on other days by it.",
+            "",
+        ]
+    lines += [
         "Budgets (BUDGETS in bench/budgets.py; --budget and --budget-scale change them), each with its figures:",
         budgets_table(budgets, results["checks"]),
     ]
@@ -148,8 +159,22 @@ def summary(results: dict, budgets: dict) -> str:
     return "\n".join(lines)
 
 
+def reference_ms() -> float:
+    """How fast this machine runs Python today: the median of five runs of a fixed workload (formatting and
+    measuring 300,000 numbers), in ms. Page times on the same machine have doubled from one day to the next;
+    this figure tells such runs apart."""
+
+    def once() -> float:
+        started = time.perf_counter()
+        sum(len(f"{number:,}") for number in range(300_000))
+        return (time.perf_counter() - started) * 1000
+
+    return round(statistics.median(once() for _ in range(5)), 1)
+
+
 def machine() -> dict:
     return {
+        "reference_ms": reference_ms(),
         "cpu_count": os.cpu_count(),
         "platform": platform.platform(),
         "python": platform.python_version(),

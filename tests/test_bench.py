@@ -90,6 +90,9 @@ def test_a_run_within_its_budgets_passes(bench_dir):
     page = results["datasets"]["fixtures"]["pages"]["home"]
     assert page["n"] == 5 and page["uncached_n"] == 3
     assert results["datasets"]["fixtures"]["queries"]["home"]["queries"] <= 10
+    speed = results["machine"]
+    assert speed["reference_ms"] > 0 and speed["reference_ms_at_end"] > 0
+    assert f"reference workload in {speed['reference_ms']:g} ms at the start" in output
 
 
 def test_a_run_that_measured_nothing_fails(bench_dir):
