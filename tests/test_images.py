@@ -47,6 +47,16 @@ def test_pages_offer_sized_responsive_pictures(client):
     assert 'loading="lazy"' not in hero and 'fetchpriority="high"' in hero
 
 
+def test_served_images_are_kept_by_the_browser_for_a_week_as_nginx_serves_them(client):
+    call_command("load_zone", verbosity=0)
+    park = Park.objects.get(slug="electronics-park")
+    response = client.get(f"/media/{rendition_name(park.image.name, 960, 'webp')}")
+    assert response.status_code == HTTPStatus.OK and response["Content-Type"] == "image/webp"
+    assert set(response["Cache-Control"].split(", ")) == {"public", "max-age=604800"}
+    nginx = (Path(__file__).resolve().parent.parent / "deploy" / "nginx.conf").read_text()
+    assert 'add_header Cache-Control "public, max-age=604800";' in nginx
+
+
 def test_an_uploaded_photo_gets_its_renditions(staff_client, settings):
     call_command("load_zone", verbosity=0)
     park = Park.objects.get(slug="biotechnology-park")

@@ -206,6 +206,9 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", VAR_DIR / "media"))
 # On one machine Django serves uploads itself; behind nginx, turn this off.
 SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", default=True)
+# How long browsers keep an image served from /media/, as deploy/nginx.conf has it where nginx serves them:
+# an upload never takes the name of an earlier one, nor do its renditions.
+MEDIA_CACHE_SECONDS = 7 * 24 * 3600
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -3,11 +3,10 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
-from django.views.static import serve
 
 from promotion.caching import public_page
 from promotion.sitemaps import SITEMAPS
-from promotion.views import healthz, robots_txt
+from promotion.views import healthz, media_file, robots_txt
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
@@ -32,10 +31,4 @@ urlpatterns = [
 urlpatterns += i18n_patterns(path("", include("promotion.urls")))
 
 if settings.SERVE_MEDIA:
-    urlpatterns += [
-        re_path(
-            rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$",
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
-        )
-    ]
+    urlpatterns += [re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", media_file)]

@@ -15,7 +15,7 @@ from .content import (
     project_detail,
     project_list,
 )
-from .data import healthz, key_figures_csv, key_figures_json, open_data, robots_txt, search_page
+from .data import healthz, key_figures_csv, key_figures_json, media_file, open_data, robots_txt, search_page
 from .enquiries import enquiry, enquiry_sent, enquiry_status, privacy
 from .service import service_record
 
@@ -41,6 +41,7 @@ __all__ = [
     "project_list",
     "key_figures_csv",
     "key_figures_json",
+    "media_file",
     "open_data",
     "robots_txt",
     "search_page",

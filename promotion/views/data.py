@@ -1,9 +1,10 @@
-"""Search, open data and the files robots read."""
+"""Search, open data, the files robots read and, where no nginx does it, the uploaded images."""
 
 import csv
 import logging
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -12,7 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
+from django.views.static import serve
 
 from ..caching import public_page
 from ..models import KeyFigure, ZoneProfile
@@ -135,3 +138,10 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+@cache_control(public=True, max_age=settings.MEDIA_CACHE_SECONDS)
+def media_file(request: HttpRequest, path: str) -> HttpResponse:
+    """An uploaded image or one of its renditions, under DJANGO_SERVE_MEDIA (nginx serves them otherwise)."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
