@@ -53,6 +53,7 @@ def test_served_images_are_kept_by_the_browser_for_a_week_as_nginx_serves_them(c
     response = client.get(f"/media/{rendition_name(park.image.name, 960, 'webp')}")
     assert response.status_code == HTTPStatus.OK and response["Content-Type"] == "image/webp"
     assert set(response["Cache-Control"].split(", ")) == {"public", "max-age=604800"}
+    assert client.head(f"/media/{rendition_name(park.image.name, 960, 'webp')}").status_code == HTTPStatus.OK
     nginx = (Path(__file__).resolve().parent.parent / "deploy" / "nginx.conf").read_text()
     assert 'add_header Cache-Control "public, max-age=604800";' in nginx
 

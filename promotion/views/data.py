@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 from django.views.static import serve
 
 from ..caching import public_page
@@ -140,7 +140,7 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
-@require_GET
+@require_safe
 @cache_control(public=True, max_age=settings.MEDIA_CACHE_SECONDS)
 def media_file(request: HttpRequest, path: str) -> HttpResponse:
     """An uploaded image or one of its renditions, under DJANGO_SERVE_MEDIA (nginx serves them otherwise)."""
