@@ -124,16 +124,12 @@ def table(results: dict) -> str:
 
 def summary(results: dict, budgets: dict) -> str:
     """The budgets in force, then what missed them (or that nothing did), then what was skipped."""
-    lines = []
-    speed = results.get("machine", {})
-    if "reference_ms" in speed:
-        lines += [
-            f"This machine ran the reference workload in {speed['reference_ms']:g} ms at the start and"
-            f" {speed.get('reference_ms_at_end', speed['reference_ms']):g} ms at the end (bench.report.reference_ms):"
-            " the time figures scale with it, so compare runs made on other days by it.",
-            "",
-        ]
-    lines += [
+    speed = results["machine"]
+    lines = [
+        f"This machine ran the reference workload in {speed['reference_ms']:g} ms at the start and"
+        f" {speed['reference_ms_at_end']:g} ms at the end (bench.report.reference_ms):"
+        " the time figures scale with it, so compare runs made on other days by it.",
+        "",
         "Budgets (BUDGETS in bench/budgets.py; --budget and --budget-scale change them), each with its figures:",
         budgets_table(budgets, results["checks"]),
     ]
