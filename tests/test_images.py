@@ -50,10 +50,11 @@ def test_pages_offer_sized_responsive_pictures(client):
 def test_served_images_are_kept_by_the_browser_for_a_week_as_nginx_serves_them(client):
     call_command("load_zone", verbosity=0)
     park = Park.objects.get(slug="electronics-park")
-    response = client.get(f"/media/{rendition_name(park.image.name, 960, 'webp')}")
+    url = f"/media/{rendition_name(park.image.name, 960, 'webp')}"
+    response = client.get(url)
     assert response.status_code == HTTPStatus.OK and response["Content-Type"] == "image/webp"
     assert set(response["Cache-Control"].split(", ")) == {"public", "max-age=604800"}
-    assert client.head(f"/media/{rendition_name(park.image.name, 960, 'webp')}").status_code == HTTPStatus.OK
+    assert client.head(url).status_code == HTTPStatus.OK
     nginx = (Path(__file__).resolve().parent.parent / "deploy" / "nginx.conf").read_text()
     assert 'add_header Cache-Control "public, max-age=604800";' in nginx
 
