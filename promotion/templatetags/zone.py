@@ -214,16 +214,52 @@ def picture_of(image, width: int | None, height: int | None) -> dict | None:
     return PICTURES[key]
 
 
-@register.inclusion_tag("includes/_picture.html")
-def picture(obj, sizes: str = "100vw", lazy: bool = True, css_class: str = "") -> dict:
-    """A responsive <picture> of an object's image: WebP with a JPEG fallback, sized, lazy below the fold."""
-    return {
-        "picture": picture_of(obj.image, obj.image_width, obj.image_height),
-        "alt": obj.image_alt,
-        "sizes": sizes,
-        "lazy": lazy,
-        "css_class": css_class,
-    }
+def picture_html(obj, sizes: str, lazy: bool = True, css_class: str = "") -> str:
+    """A responsive <picture> of an object's image: WebP with a JPEG fallback, sized, lazy below the fold; "" when the
+    object has no image of a known size."""
+    picture = picture_of(obj.image, obj.image_width, obj.image_height) if obj.image else None
+    if picture is None:
+        return ""
+    return format_html(
+        '<picture>\n  <source type="image/webp" srcset="{webp}" sizes="{sizes}">\n'
+        '  <img{css_class} src="{src}" srcset="{jpeg}" sizes="{sizes}" width="{width}" height="{height}" alt="{alt}"'
+        ' decoding="async"{loading}>\n</picture>',
+        webp=picture["webp_srcset"],
+        jpeg=picture["jpeg_srcset"],
+        src=picture["src"],
+        sizes=sizes,
+        width=picture["width"],
+        height=picture["height"],
+        alt=obj.image_alt,
+        css_class=format_html(' class="{}"', css_class) if css_class else "",
+        loading=mark_safe(' loading="lazy"' if lazy else ' fetchpriority="high"'),
+    )
+
+
+@register.simple_tag
+def picture(obj, sizes: str = "100vw", lazy: bool = True, css_class: str = "") -> str:
+    return picture_html(obj, sizes, lazy, css_class)
+
+
+CARD_PICTURE_SIZES = "(min-width: 992px) 33vw, (min-width: 576px) 50vw, 100vw"
+
+
+@register.simple_tag
+def card(title, url: str, summary: str, kicker: str = "", pictured=None, level: int = 3) -> str:
+    """The card of a park, industry, policy or project in a list: its picture if it has one, its title linking to
+    it (a heading of `level`), a kicker (its kind or status) and its summary. Written here rather than included from
+    a template: a page shows up to twenty of them, and each include cost about ten times as much as this."""
+    return format_html(
+        '<article class="card content-card h-100">{picture}\n  <div class="card-body">\n'
+        '    <h{level} class="h5 card-title"><a href="{url}">{title}</a></h{level}>\n'
+        '    {kicker}<p class="card-text">{summary}</p>\n  </div>\n</article>',
+        picture=picture_html(pictured, CARD_PICTURE_SIZES, css_class="card-img-top") if pictured else "",
+        level=int(level),
+        url=url,
+        title=title,
+        kicker=format_html('<p class="card-kicker">{}</p>', kicker) if kicker else "",
+        summary=summary,
+    )
 
 
 @register.filter
