@@ -15,8 +15,10 @@ The parts every page shares — the zone profile, the main navigation and the fo
 under the same content version, per language (`site_chrome`), so that a page rendered afresh
 (PAGE_CACHE_SECONDS=0 included) does not build them again; the home and about pages take the
 profile from there too. They are rendered from the zone profile alone, never from the request,
-so no visitor's data can reach another's page. The rule above holds for them as well: a change
-without signals shows once `bump_content_version()` is called.
+so no visitor's data can reach another's page. The enquiry form as a visitor first sees it is
+kept the same way (`promotion.forms.blank_enquiry_form`), its form clock written in per page.
+The rule above holds for them as well: a change without signals shows once
+`bump_content_version()` is called.
 
 Pages built from the enquiries (the service record) are keyed by a second version as well,
 moved whenever an Enquiry or EnquiryMessage is saved or deleted, so that enquiry traffic
@@ -43,7 +45,7 @@ VERSION_KEY = "promotion:content-version"
 ENQUIRY_VERSION_KEY = "promotion:enquiry-version"
 MAX_PARAMETER_LENGTH = 100
 # A new content version makes new keys; this only lets the old copies go.
-CHROME_SECONDS = 24 * 60 * 60
+KEPT_SECONDS = 24 * 60 * 60
 CHROME_TEMPLATES = {"nav": "includes/_site_nav.html", "footer": "includes/_footer.html"}
 
 
@@ -57,6 +59,17 @@ def version(key: str) -> float:
     return current
 
 
+def kept_with_content(name: str, parts: tuple[str, ...], build):
+    """What `build()` returns, made once per content version, language and script prefix and kept in the shared
+    cache; `parts` (never a visitor's own text) tell apart the copies of one `name`."""
+    key = ":".join(("promotion", name, str(version(VERSION_KEY)), get_language(), get_script_prefix(), *parts))
+    kept = cache.get(key)
+    if kept is None:
+        kept = build()
+        cache.set(key, kept, KEPT_SECONDS)
+    return kept
+
+
 def site_chrome(request=None) -> dict:
     """The zone profile ("zone") and the HTML of the parts of every page made from it and the
     active language alone ("nav", "footer"), kept under the content version; looked up once per
@@ -65,16 +78,14 @@ def site_chrome(request=None) -> dict:
         if "_site_chrome" not in request.__dict__:
             request._site_chrome = site_chrome()
         return request._site_chrome
-    key = f"promotion:chrome:{version(VERSION_KEY)}:{get_language()}:{get_script_prefix()}"
-    chrome = cache.get(key)
-    if chrome is None:
-        zone = ZoneProfile.objects.first()
-        chrome = {"zone": zone}
-        for name, template in CHROME_TEMPLATES.items():
-            # Rendered with no request and nothing but the profile in the context.
-            chrome[name] = render_to_string(template, {"zone": zone})
-        cache.set(key, chrome, CHROME_SECONDS)
-    return chrome
+    return kept_with_content("chrome", (), build_chrome)
+
+
+def build_chrome() -> dict:
+    zone = ZoneProfile.objects.first()
+    # Rendered with no request and nothing but the profile in the context.
+    parts = {name: render_to_string(template, {"zone": zone}) for name, template in CHROME_TEMPLATES.items()}
+    return {"zone": zone, **parts}
 
 
 def bump_version(key: str) -> None:

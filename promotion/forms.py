@@ -1,17 +1,20 @@
 from decimal import Decimal, InvalidOperation
+from functools import partial
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout, LayoutObject, Submit
-from crispy_forms.utils import TEMPLATE_PACK
+from crispy_forms.utils import TEMPLATE_PACK, render_crispy_form
 from django import forms
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from . import spam
+from .caching import kept_with_content
 from .form_html import (
     BootstrapField,
     CountryChoices,
@@ -193,6 +196,34 @@ class EnquiryForm(FormClockMixin, forms.ModelForm):
 
     def clean_organisation(self):
         return " ".join(self.cleaned_data["organisation"].split())
+
+
+# Stands where a blank enquiry form's clock goes while the form is kept (blank_enquiry_form).
+CLOCK_PLACEHOLDER = "form-clock-written-per-page"
+MENUS = ("park", "industry")
+
+
+def blank_enquiry_form(**slugs: str) -> str:
+    """The enquiry form's HTML as a visitor first sees it, with the park and industry the address names selected
+    (blank_enquiry_form(park=…, industry=…)), and a form clock of its own. The form is made once per content version
+    and language (caching.kept_with_content) from nothing of a request's but those slugs: a slug that names none of
+    the menus' parks or industries selects nothing, as preselect() does, and shares the blank copy."""
+    blank = kept_with_content("enquiry-form", (), build_blank_form)
+    chosen = {name: slugs.get(name, "") if slugs.get(name, "") in blank["slugs"][name] else "" for name in MENUS}
+    kept = blank
+    if any(chosen.values()):
+        selection = tuple(chosen[name] for name in MENUS)
+        kept = kept_with_content("enquiry-form", selection, partial(build_blank_form, **chosen))
+    return mark_safe(kept["html"].replace(CLOCK_PLACEHOLDER, escape(spam.form_started_token()), 1))  # noqa: S308
+
+
+def build_blank_form(**slugs: str) -> dict:
+    form = EnquiryForm(initial={"started": CLOCK_PLACEHOLDER})
+    form.preselect(**{name: slugs.get(name, "") for name in MENUS})
+    return {
+        "html": str(render_crispy_form(form)),
+        "slugs": {name: {value.slug for value, _label in form.fields[name].choices if value} for name in MENUS},
+    }
 
 
 class TaxShareForm(forms.Form):

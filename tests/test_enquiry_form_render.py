@@ -339,8 +339,45 @@ def test_the_park_named_in_the_address_is_preselected_in_both_languages(client, 
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-@pytest.mark.parametrize("query", ["", "?park=test-lighting-park&industry=led-lighting", "?park=%3Cscript%3E"])
-def test_the_form_page_reads_only_the_park_and_industry_menus(client, django_assert_num_queries, language, query):
-    page(client, language)  # the first request of a process makes its country names
-    with django_assert_num_queries(2):
+@pytest.mark.parametrize(
+    ("query", "menus_read"),
+    [("", 1), ("?park=test-lighting-park&industry=led-lighting", 2), ("?park=%3Cscript%3E", 1)],
+)
+def test_the_form_page_reads_only_the_park_and_industry_menus(
+    client, django_assert_num_queries, language, query, menus_read
+):
+    with translation.override(language):
+        client.get(reverse("promotion:privacy"))  # the zone profile, which every page's footer is made from
+    # Once for the blank form, whose menus tell which slugs name a park or industry, and once more for a selection.
+    with django_assert_num_queries(2 * menus_read):
         page(client, language, query)
+    with django_assert_num_queries(0):  # kept until the content changes
+        page(client, language, query)
+
+
+def test_a_change_to_the_menus_shows_in_the_next_form_in_both_languages(client, menus):
+    _industry, park, _a_park = menus
+    pages = {language: page(client, language, f"?park={park.slug}") for language in LANGUAGES}
+    assert "Test Lighting Park" in pages["en"] and "测试照明园" in pages["zh-hans"]
+    park.name_en, park.name_zh_hans = "Renamed Lighting Park", "更名照明园"
+    park.save()
+    make_park("Newly Opened Park")
+    for query in ("", f"?park={park.slug}"):
+        english, chinese = page(client, "en", query), page(client, "zh-hans", query)
+        assert "Renamed Lighting Park" in english and "Test Lighting Park" not in english
+        assert "更名照明园" in chinese and "测试照明园" not in chinese
+        assert "Newly Opened Park" in english and "Newly Opened Park" in chinese
+
+
+def test_an_address_naming_no_park_or_industry_is_served_the_blank_form(client, django_assert_num_queries):
+    blank = page(client, "en")
+    for query in ("?park=no-such-park", "?industry=%3Cscript%3E&park=" + "x" * 100):
+        with django_assert_num_queries(0):
+            body = page(client, "en", query)
+        assert without_tokens(body) == without_tokens(blank)
+
+
+def without_tokens(body: str) -> str:
+    """The page's form without its CSRF token and its clock."""
+    form = re.search(r"<form method=\"post\".*?</form>", body, re.S).group(0)
+    return CLOCK.sub("", CSRF_TOKEN.sub("", form))

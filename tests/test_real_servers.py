@@ -64,11 +64,23 @@ def integrity_problems(env: dict) -> list:
     return [] if indexes else ["no index was checked"]
 
 
+def park_menu(body: str) -> list[str]:
+    """The names in the enquiry form's park menu."""
+    menu = re.search(r'<select name="park".*?</select>', body, re.S).group(0)
+    return re.findall(r"<option[^>]*>([^<]*)</option>", menu)
+
+
+def form_clock(body: str) -> str:
+    return re.search(r'name="started" value="([^"]+)"', body).group(1)
+
+
 def test_an_edit_in_the_admin_or_the_shell_shows_at_once_on_every_worker(site, tmp_path):
     create_superuser(site)
     with Server(site, tmp_path, workers=3) as server:
         for body in fetch_each(server.url + "/en/", 10) + fetch_each(server.url + "/zh-hans/", 10):
             assert main_business_income(body) in {"61 billion yuan", "610亿元"}  # every worker has cached it
+        forms = fetch_each(server.url + "/en/enquiry/", 10)  # every worker has kept the blank form
+        assert all("Electronics Industrial Park" in park_menu(body) for body in forms)
 
         change_key_figure_in_admin(admin_session(server.url), server.url, MAIN_BUSINESS_INCOME, "62300000000")
         english, chinese = fetch_each(server.url + "/en/"), fetch_each(server.url + "/zh-hans/")
@@ -83,8 +95,13 @@ def test_an_edit_in_the_admin_or_the_shell_shows_at_once_on_every_worker(site, t
         english, chinese = fetch_each(server.url + "/en/parks/"), fetch_each(server.url + "/zh-hans/parks/")
         assert sum("Optoelectronics Park" in body for body in english) == REPEATS
         assert sum("光电产业园" in body for body in chinese) == REPEATS
+        english, chinese = fetch_each(server.url + "/en/enquiry/"), fetch_each(server.url + "/zh-hans/enquiry/")
+        assert all("Optoelectronics Park" in park_menu(body) for body in english)
+        assert all("光电产业园" in park_menu(body) for body in chinese)
+        assert len({form_clock(body) for body in forms + english + chinese}) == 10 + 2 * REPEATS  # each page its own
 
         assert len(server.workers_that_answered("GET /en/parks/")) >= 2
+        assert len(server.workers_that_answered("GET /en/enquiry/")) >= 2
 
 
 def test_the_rate_limit_holds_on_every_worker_and_page_traffic_cannot_flush_it(site, tmp_path):

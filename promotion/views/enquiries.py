@@ -1,5 +1,6 @@
 from http import HTTPStatus
 
+from crispy_forms.utils import render_crispy_form
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -11,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from .. import services
 from ..caching import public_page
 from ..clients import client_address
-from ..forms import EnquiryAnswerForm, EnquiryForm, EnquiryRatingForm
+from ..forms import EnquiryAnswerForm, EnquiryForm, EnquiryRatingForm, blank_enquiry_form
 from ..models import Enquiry
 from .params import query_param
 
@@ -32,10 +33,11 @@ def enquiry(request: HttpRequest) -> HttpResponse:
                 return rate_limited(request)
             return redirect("promotion:enquiry-sent", token=services.sent_page_token(enquiry))
         services.count_invalid_form(address)
+        form_html = render_crispy_form(form)
     else:
-        form = EnquiryForm()
-        form.preselect(park=query_param(request, "park"), industry=query_param(request, "industry"))
-    context = {"form": form, "reply_working_days": settings.ENQUIRY_REPLY_WORKING_DAYS}
+        form = None
+        form_html = blank_enquiry_form(park=query_param(request, "park"), industry=query_param(request, "industry"))
+    context = {"form": form, "form_html": form_html, "reply_working_days": settings.ENQUIRY_REPLY_WORKING_DAYS}
     return render(request, "promotion/enquiry_form.html", context)
 
 
