@@ -46,6 +46,10 @@ ENQUIRY_VERSION_KEY = "promotion:enquiry-version"
 MAX_PARAMETER_LENGTH = 100
 # A new content version makes new keys; this only lets the old copies go.
 KEPT_SECONDS = 24 * 60 * 60
+# What kept_with_content() found, in this process too: a request then reads the version from the shared cache, and
+# not the copy as well. Keyed by the version, so a change shows here as soon as it shows in the shared cache. Read-only.
+KEPT_HERE: dict = {}
+MAX_KEPT_HERE = 256
 CHROME_TEMPLATES = {"nav": "includes/_site_nav.html", "footer": "includes/_footer.html"}
 
 
@@ -63,10 +67,15 @@ def kept_with_content(name: str, parts: tuple[str, ...], build):
     """What `build()` returns, made once per content version, language and script prefix and kept in the shared
     cache; `parts` (never a visitor's own text) tell apart the copies of one `name`."""
     key = ":".join(("promotion", name, str(version(VERSION_KEY)), get_language(), get_script_prefix(), *parts))
-    kept = cache.get(key)
+    kept = KEPT_HERE.get(key)
     if kept is None:
-        kept = build()
-        cache.set(key, kept, KEPT_SECONDS)
+        kept = cache.get(key)
+        if kept is None:
+            kept = build()
+            cache.set(key, kept, KEPT_SECONDS)
+        if len(KEPT_HERE) >= MAX_KEPT_HERE:
+            KEPT_HERE.clear()
+        KEPT_HERE[key] = kept
     return kept
 
 
