@@ -1,5 +1,5 @@
 # One entry point for people and CI. `make run` and `make test` work on a fresh clone.
-# Debian's own Python 3.11 where there is one: on this site's pages it runs 1.2-1.4 times as fast
+# Debian's own Python 3.11 where there is one: on this site's pages it runs 1.2-1.5 times as fast
 # as a plain build from source of the same version (pyenv's, say); `PYTHON=...` picks another.
 PYTHON ?= $(firstword $(wildcard /usr/bin/python3.11) python3.11)
 VENV := .venv
