@@ -198,34 +198,6 @@ class EnquiryForm(FormClockMixin, forms.ModelForm):
         return " ".join(self.cleaned_data["organisation"].split())
 
 
-# Stands where a blank enquiry form's clock goes while the form is kept (blank_enquiry_form).
-CLOCK_PLACEHOLDER = "form-clock-written-per-page"
-MENUS = ("park", "industry")
-
-
-def blank_enquiry_form(**slugs: str) -> str:
-    """The enquiry form's HTML as a visitor first sees it, with the park and industry the address names selected
-    (blank_enquiry_form(park=…, industry=…)), and a form clock of its own. The form is made once per content version
-    and language (caching.kept_with_content) from nothing of a request's but those slugs: a slug that names none of
-    the menus' parks or industries selects nothing, as preselect() does, and shares the blank copy."""
-    blank = kept_with_content("enquiry-form", (), build_blank_form)
-    chosen = {name: slugs.get(name, "") if slugs.get(name, "") in blank["slugs"][name] else "" for name in MENUS}
-    kept = blank
-    if any(chosen.values()):
-        selection = tuple(chosen[name] for name in MENUS)
-        kept = kept_with_content("enquiry-form", selection, partial(build_blank_form, **chosen))
-    return mark_safe(kept["html"].replace(CLOCK_PLACEHOLDER, escape(spam.form_started_token()), 1))  # noqa: S308
-
-
-def build_blank_form(**slugs: str) -> dict:
-    form = EnquiryForm(initial={"started": CLOCK_PLACEHOLDER})
-    form.preselect(**{name: slugs.get(name, "") for name in MENUS})
-    return {
-        "html": str(render_crispy_form(form)),
-        "slugs": {name: {value.slug for value, _label in form.fields[name].choices if value} for name in MENUS},
-    }
-
-
 class TaxShareForm(forms.Form):
     """The 8:2 calculator on the tax-sharing mechanism's page, for villages and towns (and their officials) weighing
     where to place a project they introduced: it splits a project's tax revenue between the introducing village or
@@ -382,3 +354,51 @@ class RatingFollowUpForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", "follow-up")
         super().__init__(*args, **kwargs)
+
+
+# --- Forms as every visitor first sees them ------------------------------------------------------
+# Made once per content version and language (caching.kept_with_content) from no request, and given a form clock of
+# their own on each page; the page's template writes its CSRF token. A form sent back with its errors is made afresh.
+
+# Stands where a blank form's clock goes while the form is kept.
+CLOCK_PLACEHOLDER = "form-clock-written-per-page"
+MENUS = ("park", "industry")
+
+
+def with_own_clock(html: str) -> str:
+    return mark_safe(html.replace(CLOCK_PLACEHOLDER, escape(spam.form_started_token()), 1))  # noqa: S308
+
+
+def rendered(form: forms.Form) -> str:
+    return str(render_crispy_form(form))
+
+
+def blank_form(form_class: type[forms.Form]) -> str:
+    """The HTML of a form of `form_class` with nothing filled in."""
+    return with_own_clock(kept_with_content(f"blank-form-{form_class.__name__}", (), partial(build_blank, form_class)))
+
+
+def build_blank(form_class: type[forms.Form]) -> str:
+    return rendered(form_class(initial={"started": CLOCK_PLACEHOLDER}))
+
+
+def blank_enquiry_form(**slugs: str) -> str:
+    """The enquiry form with the park and industry the address names selected (blank_enquiry_form(park=…,
+    industry=…)). A slug that names none of the menus' parks or industries selects nothing, as preselect() does, and
+    shares the blank copy, so that addresses cannot fill the cache."""
+    blank = kept_with_content("enquiry-form", (), build_blank_enquiry_form)
+    chosen = {name: slugs.get(name, "") if slugs.get(name, "") in blank["slugs"][name] else "" for name in MENUS}
+    kept = blank
+    if any(chosen.values()):
+        selection = tuple(chosen[name] for name in MENUS)
+        kept = kept_with_content("enquiry-form", selection, partial(build_blank_enquiry_form, **chosen))
+    return with_own_clock(kept["html"])
+
+
+def build_blank_enquiry_form(**slugs: str) -> dict:
+    form = EnquiryForm(initial={"started": CLOCK_PLACEHOLDER})
+    form.preselect(**{name: slugs.get(name, "") for name in MENUS})
+    return {
+        "html": rendered(form),
+        "slugs": {name: {value.slug for value, _label in form.fields[name].choices if value} for name in MENUS},
+    }

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from pytest_django.asserts import assertHTMLEqual
 
+from promotion import services
 from promotion.form_html import (
     BootstrapField,
     PythonCheckboxInput,
@@ -34,7 +35,7 @@ from promotion.forms import EnquiryAnswerForm, EnquiryForm, EnquiryRatingForm
 from promotion.models import Park
 from promotion.spam import form_started_token, read_clock
 
-from .factories import enquiry_form_data, make_industry, make_park
+from .factories import enquiry_form_data, make_enquiry, make_industry, make_park
 
 pytestmark = pytest.mark.django_db
 
@@ -288,6 +289,40 @@ def test_each_page_has_a_csrf_token_and_a_form_clock_of_its_own(language):
         response = visitor.post(reverse("promotion:enquiry"), data)
     assert response.status_code == HTTPStatus.OK  # taken (and sent back with its errors), not refused as forged
     assert "error-summary" in response.content.decode()
+
+
+ANSWER_CLOCK = re.compile(r'name="answer-started" value="([^"]+)"')
+
+
+def test_the_status_pages_blank_answer_form_has_a_clock_and_token_of_its_own_and_nobody_elses_answer():
+    first, second = make_enquiry(name="First Investor"), make_enquiry(name="Second Investor")
+    visitors = [(Client(enforce_csrf_checks=True), enquiry) for enquiry in (first, first, second)]
+    pages = [status_page(visitor, enquiry) for visitor, enquiry in visitors]
+    clocks = [read_clock(ANSWER_CLOCK.search(body).group(1)) for body in pages]
+    assert all(clock is not None and abs(time.time() - clock.started) < 60 for clock in clocks)
+    assert len({clock.nonce for clock in clocks}) == 3
+    assert len({CSRF_TOKEN.search(body).group(1) for body in pages}) == 3
+
+    visitor, _enquiry = visitors[0]
+    data = {"form": "answer", "answer-body": "", "answer-started": ANSWER_CLOCK.search(pages[0]).group(1)}
+    data["csrfmiddlewaretoken"] = CSRF_TOKEN.search(pages[0]).group(1)
+    data["answer-body"] = "First's <b>private</b> plans " + "x" * 5000  # too long: sent back with its errors
+    sent_back = visitor.post(status_path(first), data).content.decode()
+    assert "First&#x27;s &lt;b&gt;private&lt;/b&gt; plans" in sent_back and "is-invalid" in sent_back
+    for visitor, enquiry in visitors:
+        again = status_page(visitor, enquiry)
+        assert "private" not in again and "is-invalid" not in again and 'name="answer-body"' in again
+
+
+def status_path(enquiry) -> str:
+    with translation.override(enquiry.language):
+        return reverse("promotion:enquiry-status", kwargs={"token": services.status_token(enquiry)})
+
+
+def status_page(client, enquiry) -> str:
+    response = client.get(status_path(enquiry))
+    assert response.status_code == HTTPStatus.OK
+    return response.content.decode()
 
 
 # --- The menus ----------------------------------------------------------------------------------

@@ -1,6 +1,5 @@
 from http import HTTPStatus
 
-from crispy_forms.utils import render_crispy_form
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -12,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from .. import services
 from ..caching import public_page
 from ..clients import client_address
-from ..forms import EnquiryAnswerForm, EnquiryForm, EnquiryRatingForm, blank_enquiry_form
+from ..forms import EnquiryAnswerForm, EnquiryForm, EnquiryRatingForm, blank_enquiry_form, blank_form, rendered
 from ..models import Enquiry
 from .params import query_param
 
@@ -33,7 +32,7 @@ def enquiry(request: HttpRequest) -> HttpResponse:
                 return rate_limited(request)
             return redirect("promotion:enquiry-sent", token=services.sent_page_token(enquiry))
         services.count_invalid_form(address)
-        form_html = render_crispy_form(form)
+        form_html = rendered(form)
     else:
         form = None
         form_html = blank_enquiry_form(park=query_param(request, "park"), industry=query_param(request, "industry"))
@@ -166,20 +165,25 @@ def status_context(
     thread = list(enquiry.thread.select_related("author"))
     for message in thread:
         message.signature = services.officer_name(message.author)
-    if answer_form is None and services.takes_answers(enquiry):
-        answer_form = EnquiryAnswerForm()
-    if rating_form is None and services.takes_rating(enquiry):
-        rating_form = EnquiryRatingForm()
     return {
         "enquiry": enquiry,
         "stage": investor_stage(enquiry),
         "thread": thread,
         "answer_form": answer_form,
+        "answer_form_html": form_html(answer_form, EnquiryAnswerForm, services.takes_answers(enquiry)),
         "rating_form": rating_form,
+        "rating_form_html": form_html(rating_form, EnquiryRatingForm, services.takes_rating(enquiry)),
         "sent": sent if sent in ("answer", "rating") else "",
         "page_url": request.path,
         "concluded": enquiry.status in services.CONCLUDED_STATUSES,
     }
+
+
+def form_html(form, form_class, shown: bool) -> str:
+    """A form sent back with its errors, or else a blank one of `form_class` when the page shows it ("" if not)."""
+    if form is not None:
+        return rendered(form)
+    return blank_form(form_class) if shown else ""
 
 
 def investor_stage(enquiry: Enquiry) -> dict:
