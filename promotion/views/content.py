@@ -141,10 +141,10 @@ def sections_updated(sections: list[dict], *groups):
 def home(request: HttpRequest) -> HttpResponse:
     context = {
         "profile": site_chrome(request)["zone"],
-        "industries": list(Industry.objects.leading()),
-        "parks": list(Park.objects.featured()),
-        "policies": list(Policy.objects.featured()),
-        "projects": list(Project.objects.featured()),
+        "industries": list(with_urls(Industry.objects.leading(), Industry)),
+        "parks": list(with_urls(Park.objects.featured(), Park)),
+        "policies": list(with_urls(Policy.objects.featured(), Policy)),
+        "projects": list(with_urls(Project.objects.featured(), Project)),
     }
     groups = [context[key] for key in ("industries", "parks", "policies", "projects")]
     # The headline figures and those the cards' prose names, in one query.
