@@ -11,9 +11,9 @@ from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
-from django.utils.html import escape, format_html
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import pgettext
+from django.utils.translation import gettext, pgettext
 
 from .. import renditions
 from ..units import Quantity, Unit, babel_locale, figure_quantity, figure_when, growth, quantity, year_text
@@ -239,6 +239,22 @@ def picture_html(obj, sizes: str, lazy: bool = True, css_class: str = "") -> str
 @register.simple_tag
 def picture(obj, sizes: str = "100vw", lazy: bool = True, css_class: str = "") -> str:
     return picture_html(obj, sizes, lazy, css_class)
+
+
+@register.simple_tag
+def chain(industry, stages) -> str:
+    """An industry's chain: the stages it climbs (an upgrading path) or the products it makes (a range), in order;
+    "" when it has none. Written here rather than included: the industry list shows one for each of its industries,
+    and the include cost more than the rest of the card."""
+    if not stages:
+        return ""
+    portfolio = industry.chain_kind == "portfolio"
+    return format_html(
+        '<ol class="chain{}" aria-label="{}">\n  {}\n</ol>',
+        " chain-portfolio" if portfolio else "",
+        gettext("Product range") if portfolio else gettext("Upgrading path"),
+        format_html_join("", "<li>{}</li>", ((stage.name,) for stage in stages)),
+    )
 
 
 CARD_PICTURE_SIZES = "(min-width: 992px) 33vw, (min-width: 576px) 50vw, 100vw"
