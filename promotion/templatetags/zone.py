@@ -11,7 +11,7 @@ from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
-from django.utils.html import escape, format_html, format_html_join
+from django.utils.html import conditional_escape, escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, pgettext
 
@@ -261,21 +261,33 @@ CARD_PICTURE_SIZES = "(min-width: 992px) 33vw, (min-width: 576px) 50vw, 100vw"
 
 
 @register.simple_tag
-def card(title, url: str, summary: str, kicker: str = "", pictured=None, level: int = 3) -> str:
+def card(title, url: str, summary: str, kicker: str = "", pictured=None, level: int = 3, extra: str = "") -> str:
     """The card of a park, industry, policy or project in a list: its picture if it has one, its title linking to
-    it (a heading of `level`), a kicker (its kind or status) and its summary. Written here rather than included from
+    it (a heading of `level`), a kicker (its kind or status), its summary and any `extra` HTML. Written here rather
+    than included from
     a template: a page shows up to twenty of them, and each include cost about ten times as much as this."""
     return format_html(
         '<article class="card content-card h-100">{picture}\n  <div class="card-body">\n'
         '    <h{level} class="h5 card-title"><a href="{url}">{title}</a></h{level}>\n'
-        '    {kicker}<p class="card-text">{summary}</p>\n  </div>\n</article>',
+        '    {kicker}<p class="card-text">{summary}</p>{extra}\n  </div>\n</article>',
         picture=picture_html(pictured, CARD_PICTURE_SIZES, css_class="card-img-top") if pictured else "",
         level=int(level),
         url=url,
         title=title,
         kicker=format_html('<p class="card-kicker">{}</p>', kicker) if kicker else "",
         summary=summary,
+        extra=conditional_escape(extra),
     )
+
+
+@register.filter
+def industry_kicker(industry) -> str:
+    """What an industry is in the zone, for its card: a leading industry, or a part of which one; "" for neither."""
+    if industry.is_leading:
+        return gettext("Leading industry")
+    if industry.parent:
+        return gettext("Part of %(parent)s") % {"parent": industry.parent.name}
+    return ""
 
 
 @register.filter
