@@ -23,6 +23,7 @@ from django.utils.translation import ngettext, pgettext, pgettext_lazy
 
 from .. import countries as zone_countries
 from .. import outbox, services
+from ..form_html import PythonHiddenInput, PythonSelect
 from ..forms import RATING_CHOICES, EnquiryReplyForm, RatingFollowUpForm
 from ..history import change_message
 from ..models import Enquiry, EnquiryNote, OutgoingMail, ReplySnippet
@@ -100,9 +101,20 @@ def take_over_token(enquiry: Enquiry) -> str:
 
 
 class EnquiryActionForm(helpers.ActionForm):
+    """Django's action form with the widgets written in Python (promotion.form_html, the same HTML): through the
+    widget templates, the two menus cost 3 ms of every list page."""
+
     status = forms.ChoiceField(
-        label=_("New status"), required=False, choices=[("", "---------"), *Enquiry.Status.choices]
+        label=_("New status"),
+        required=False,
+        choices=[("", "---------"), *Enquiry.Status.choices],
+        widget=PythonSelect,
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].widget = PythonSelect(choices=self.fields["action"].choices)
+        self.fields["select_across"].widget = PythonHiddenInput(self.fields["select_across"].widget.attrs)
 
 
 class EnquiryNoteInline(admin.TabularInline):
