@@ -1,3 +1,4 @@
+import re
 from decimal import Decimal, InvalidOperation
 from functools import partial
 
@@ -360,13 +361,16 @@ class RatingFollowUpForm(forms.Form):
 # Made once per content version and language (caching.kept_with_content) from no request, and given a form clock of
 # their own on each page; the page's template writes its CSRF token. A form sent back with its errors is made afresh.
 
-# Stands where a blank form's clock goes while the form is kept.
+# Stands where a blank form's clock goes while the form is kept; only the clock field's own value is replaced, so
+# that a name in a menu that happened to read the same would stay as it is.
 CLOCK_PLACEHOLDER = "form-clock-written-per-page"
+CLOCK_VALUE = re.compile(rf'(name="(?:[\w-]+-)?started" value="){CLOCK_PLACEHOLDER}"')
 MENUS = ("park", "industry")
 
 
 def with_own_clock(html: str) -> str:
-    return mark_safe(html.replace(CLOCK_PLACEHOLDER, escape(spam.form_started_token()), 1))  # noqa: S308
+    clock = escape(spam.form_started_token())
+    return mark_safe(CLOCK_VALUE.sub(lambda found: f'{found.group(1)}{clock}"', html, count=1))  # noqa: S308
 
 
 def rendered(form: forms.Form) -> str:
@@ -385,14 +389,17 @@ def build_blank(form_class: type[forms.Form]) -> str:
 def blank_enquiry_form(**slugs: str) -> str:
     """The enquiry form with the park and industry the address names selected (blank_enquiry_form(park=…,
     industry=…)). A slug that names none of the menus' parks or industries selects nothing, as preselect() does, and
-    shares the blank copy, so that addresses cannot fill the cache."""
+    shares the blank copy. A copy is kept for each park or industry alone (a park's page links here with its own),
+    never for each pair, so that the copies are at most as many as the parks and industries; a pair is made afresh."""
     blank = kept_with_content("enquiry-form", (), build_blank_enquiry_form)
     chosen = {name: slugs.get(name, "") if slugs.get(name, "") in blank["slugs"][name] else "" for name in MENUS}
-    kept = blank
-    if any(chosen.values()):
-        selection = tuple(chosen[name] for name in MENUS)
-        kept = kept_with_content("enquiry-form", selection, partial(build_blank_enquiry_form, **chosen))
-    return with_own_clock(kept["html"])
+    named = [name for name in MENUS if chosen[name]]
+    if not named:
+        return with_own_clock(blank["html"])
+    if len(named) == 1:
+        build = partial(build_blank_enquiry_form, **chosen)
+        return with_own_clock(kept_with_content("enquiry-form", (named[0], chosen[named[0]]), build)["html"])
+    return with_own_clock(build_blank_enquiry_form(**chosen)["html"])
 
 
 def build_blank_enquiry_form(**slugs: str) -> dict:

@@ -1,7 +1,9 @@
 from http import HTTPStatus
 
 import pytest
+from django.apps import apps
 from django.contrib import admin
+from django.db.models.signals import post_migrate
 from django.urls import reverse
 
 from promotion.models import ChainStage, Park, ZoneProfile
@@ -165,3 +167,18 @@ def test_a_chain_stage_renamed_shows_on_its_industry_page_at_once(client):
     stage.name_en = "Renamed stage"
     stage.save()
     assert "Renamed stage" in client.get(industry.get_absolute_url()).content.decode()
+
+
+def test_a_migration_on_deploy_makes_every_cached_page_and_kept_form_stale(client):
+    park = make_park("Canal Bank Park")
+    url = park.get_absolute_url()
+    assert "Canal Bank Park" in client.get(url).content.decode()  # now cached
+    assert "Canal Bank Park" in client.get("/en/enquiry/").content.decode()  # the blank form kept
+    # What a new release renders differently stands in for here by a change that sends no signal.
+    Park.objects.filter(pk=park.pk).update(name_en="Canal Side Park")
+    assert "Canal Bank Park" in client.get(url).content.decode()
+
+    promotion = apps.get_app_config("promotion")
+    post_migrate.send(sender=promotion, app_config=promotion, verbosity=0, interactive=False, using="default")
+    assert "Canal Side Park" in client.get(url).content.decode()
+    assert "Canal Side Park" in client.get("/en/enquiry/").content.decode()

@@ -31,8 +31,8 @@ from promotion.form_html import (
     PythonTextInput,
     crispy_widget_class,
 )
-from promotion.forms import EnquiryAnswerForm, EnquiryForm, EnquiryRatingForm
-from promotion.models import Park
+from promotion.forms import CLOCK_PLACEHOLDER, EnquiryAnswerForm, EnquiryForm, EnquiryRatingForm
+from promotion.models import Enquiry, Park
 from promotion.spam import form_started_token, read_clock
 
 from .factories import enquiry_form_data, make_enquiry, make_industry, make_park
@@ -375,19 +375,44 @@ def test_the_park_named_in_the_address_is_preselected_in_both_languages(client, 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize(
-    ("query", "menus_read"),
-    [("", 1), ("?park=test-lighting-park&industry=led-lighting", 2), ("?park=%3Cscript%3E", 1)],
+    ("query", "first", "again"),
+    [
+        ("", 2, 0),
+        ("?park=test-lighting-park", 4, 0),
+        ("?industry=led-lighting", 4, 0),
+        ("?park=test-lighting-park&industry=led-lighting", 4, 2),
+        ("?park=%3Cscript%3E", 2, 0),
+    ],
 )
 def test_the_form_page_reads_only_the_park_and_industry_menus(
-    client, django_assert_num_queries, language, query, menus_read
+    client, django_assert_num_queries, language, query, first, again
 ):
     with translation.override(language):
         client.get(reverse("promotion:privacy"))  # the zone profile, which every page's footer is made from
-    # Once for the blank form, whose menus tell which slugs name a park or industry, and once more for a selection.
-    with django_assert_num_queries(2 * menus_read):
+    # The blank form's menus (which tell the slugs that name a park or industry), then a selection's. A copy is kept
+    # for one park or one industry, never for a pair, so that addresses cannot fill the cache.
+    with django_assert_num_queries(first):
         page(client, language, query)
-    with django_assert_num_queries(0):  # kept until the content changes
+    with django_assert_num_queries(again):
         page(client, language, query)
+
+
+def test_a_park_named_like_the_clock_placeholder_keeps_its_name_and_the_form_its_clock(client):
+    park = make_park(CLOCK_PLACEHOLDER)
+    body = page(client, "en", f"?park={park.slug}")
+    assert f'<option value="{park.pk}" selected>{CLOCK_PLACEHOLDER}</option>' in body
+    assert read_clock(CLOCK.search(body).group(1)) is not None
+
+
+def test_each_form_has_one_csrf_token(client):
+    enquiry = make_enquiry()
+    enquiry.status = Enquiry.Status.LANDED
+    enquiry.save()
+    pages = [page(client, "en"), post(client, "en", {"name": "Only a name"}), status_page(client, enquiry)]
+    for body in pages:
+        forms = re.findall(r"<form method=\"post\".*?</form>", body, re.S)
+        assert forms and all(form.count('name="csrfmiddlewaretoken"') == 1 for form in forms)
+    assert 'name="rating-rating"' in pages[2]
 
 
 def test_a_change_to_the_menus_shows_in_the_next_form_in_both_languages(client, menus):
