@@ -15,8 +15,9 @@ The parts every page shares — the zone profile, the main navigation and the fo
 under the same content version, per language (`site_chrome`), so that a page rendered afresh
 (PAGE_CACHE_SECONDS=0 included) does not build them again; the home and about pages take the
 profile from there too. They are rendered from the zone profile alone, never from the request,
-so no visitor's data can reach another's page. The enquiry form as a visitor first sees it is
-kept the same way (`promotion.forms.blank_enquiry_form`), its form clock written in per page.
+so no visitor's data can reach another's page. The enquiry form and the status page's forms as
+a visitor first sees them are kept the same way (`promotion.forms.blank_enquiry_form`,
+`blank_form`), their form clock written in per page.
 The rule above holds for them as well: a change without signals shows once
 `bump_content_version()` is called.
 
@@ -46,7 +47,7 @@ ENQUIRY_VERSION_KEY = "promotion:enquiry-version"
 MAX_PARAMETER_LENGTH = 100
 # A new content version makes new keys; this only lets the old copies go.
 KEPT_SECONDS = 24 * 60 * 60
-# What kept_with_content() found, in this process too: a request then reads the version from the shared cache, and
+# What kept_with_content() found, in this process too: a lookup then reads only the version from the shared cache,
 # not the copy as well. Keyed by the version, so a change shows here as soon as it shows in the shared cache. Read-only.
 KEPT_HERE: dict = {}
 MAX_KEPT_HERE = 256

@@ -377,13 +377,14 @@ def rendered(form: forms.Form) -> str:
     return str(render_crispy_form(form))
 
 
+def unfilled(form_class: type[forms.Form]) -> forms.Form:
+    return form_class(initial={"started": CLOCK_PLACEHOLDER})
+
+
 def blank_form(form_class: type[forms.Form]) -> str:
     """The HTML of a form of `form_class` with nothing filled in."""
-    return with_own_clock(kept_with_content(f"blank-form-{form_class.__name__}", (), partial(build_blank, form_class)))
-
-
-def build_blank(form_class: type[forms.Form]) -> str:
-    return rendered(form_class(initial={"started": CLOCK_PLACEHOLDER}))
+    kept = kept_with_content(f"blank-form-{form_class.__name__}", (), lambda: rendered(unfilled(form_class)))
+    return with_own_clock(kept)
 
 
 def blank_enquiry_form(**slugs: str) -> str:
@@ -392,18 +393,19 @@ def blank_enquiry_form(**slugs: str) -> str:
     shares the blank copy. A copy is kept for each park or industry alone (a park's page links here with its own),
     never for each pair, so that the copies are at most as many as the parks and industries; a pair is made afresh."""
     blank = kept_with_content("enquiry-form", (), build_blank_enquiry_form)
-    chosen = {name: slugs.get(name, "") if slugs.get(name, "") in blank["slugs"][name] else "" for name in MENUS}
-    named = [name for name in MENUS if chosen[name]]
-    if not named:
-        return with_own_clock(blank["html"])
-    if len(named) == 1:
-        build = partial(build_blank_enquiry_form, **chosen)
-        return with_own_clock(kept_with_content("enquiry-form", (named[0], chosen[named[0]]), build)["html"])
-    return with_own_clock(build_blank_enquiry_form(**chosen)["html"])
+    chosen = {name: slugs[name] for name in MENUS if slugs.get(name) in blank["slugs"][name]}
+    build = partial(build_blank_enquiry_form, **chosen)
+    if not chosen:
+        kept = blank
+    elif len(chosen) == 1:
+        kept = kept_with_content("enquiry-form", next(iter(chosen.items())), build)
+    else:
+        kept = build()
+    return with_own_clock(kept["html"])
 
 
 def build_blank_enquiry_form(**slugs: str) -> dict:
-    form = EnquiryForm(initial={"started": CLOCK_PLACEHOLDER})
+    form = unfilled(EnquiryForm)
     form.preselect(**{name: slugs.get(name, "") for name in MENUS})
     return {
         "html": rendered(form),

@@ -8,12 +8,13 @@ the fixtures cannot break it.
 import time
 from datetime import timedelta
 
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from modeltranslation.translator import translator
 
 from promotion.models import Enquiry, Enterprise, Highlight, Honour, Industry, Milestone, Park, Policy, Project
-from promotion.services import submit_enquiry
+from promotion.services import status_token, submit_enquiry
 from promotion.spam import form_started_token
 
 
@@ -63,6 +64,12 @@ def make_enquiry(**fields) -> Enquiry:
         Enquiry.objects.filter(pk=enquiry.pk).update(received_at=received_at, reply_due_at=due)
         enquiry.refresh_from_db()
     return enquiry
+
+
+def status_path(enquiry: Enquiry) -> str:
+    """The enquiry's private status page, in its own language."""
+    with translation.override(enquiry.language):
+        return reverse("promotion:enquiry-status", kwargs={"token": status_token(enquiry)})
 
 
 def days_ago(days: float):

@@ -13,7 +13,6 @@ from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.management import call_command
 from django.urls import NoReverseMatch, reverse
-from django.utils import translation
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -21,7 +20,7 @@ from hypothesis import strategies as st
 from promotion import services, spam
 from promotion.models import Enquiry, EnquiryMessage, EnquiryNote, OutgoingMail, ReplySnippet
 
-from .factories import days_ago, make_enquiry
+from .factories import days_ago, make_enquiry, status_path
 
 pytestmark = pytest.mark.django_db
 
@@ -52,11 +51,6 @@ def change_url(enquiry) -> str:
 
 def reply_url(enquiry) -> str:
     return reverse("admin:promotion_enquiry_reply", args=[enquiry.pk])
-
-
-def status_path(enquiry) -> str:
-    with translation.override(enquiry.language):
-        return reverse("promotion:enquiry-status", kwargs={"token": services.status_token(enquiry)})
 
 
 def reply_data(button="_send", **fields) -> dict:

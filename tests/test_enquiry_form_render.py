@@ -20,7 +20,6 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from pytest_django.asserts import assertHTMLEqual
 
-from promotion import services
 from promotion.form_html import (
     BootstrapField,
     PythonCheckboxInput,
@@ -35,7 +34,7 @@ from promotion.forms import CLOCK_PLACEHOLDER, EnquiryAnswerForm, EnquiryForm, E
 from promotion.models import Enquiry, Park
 from promotion.spam import form_started_token, read_clock
 
-from .factories import enquiry_form_data, make_enquiry, make_industry, make_park
+from .factories import enquiry_form_data, make_enquiry, make_industry, make_park, status_path
 
 pytestmark = pytest.mark.django_db
 
@@ -304,19 +303,17 @@ def test_the_status_pages_blank_answer_form_has_a_clock_and_token_of_its_own_and
     assert len({CSRF_TOKEN.search(body).group(1) for body in pages}) == 3
 
     visitor, _enquiry = visitors[0]
-    data = {"form": "answer", "answer-body": "", "answer-started": ANSWER_CLOCK.search(pages[0]).group(1)}
-    data["csrfmiddlewaretoken"] = CSRF_TOKEN.search(pages[0]).group(1)
-    data["answer-body"] = "First's <b>private</b> plans " + "x" * 5000  # too long: sent back with its errors
+    data = {
+        "form": "answer",
+        "answer-body": "First's <b>private</b> plans " + "x" * 5000,  # too long: sent back with its errors
+        "answer-started": ANSWER_CLOCK.search(pages[0]).group(1),
+        "csrfmiddlewaretoken": CSRF_TOKEN.search(pages[0]).group(1),
+    }
     sent_back = visitor.post(status_path(first), data).content.decode()
     assert "First&#x27;s &lt;b&gt;private&lt;/b&gt; plans" in sent_back and "is-invalid" in sent_back
     for visitor, enquiry in visitors:
         again = status_page(visitor, enquiry)
         assert "private" not in again and "is-invalid" not in again and 'name="answer-body"' in again
-
-
-def status_path(enquiry) -> str:
-    with translation.override(enquiry.language):
-        return reverse("promotion:enquiry-status", kwargs={"token": services.status_token(enquiry)})
 
 
 def status_page(client, enquiry) -> str:

@@ -13,12 +13,11 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.urls import reverse
-from django.utils import translation
 
 from promotion import services
 from promotion.models import Enquiry, OutgoingMail
 
-from .factories import days_ago, enquiry_form_data, make_enquiry
+from .factories import days_ago, enquiry_form_data, make_enquiry, status_path
 
 pytestmark = pytest.mark.django_db
 
@@ -43,11 +42,6 @@ def officer_client(client, django_user_model):
     client.force_login(officer)
     client.officer = officer
     return client
-
-
-def status_path(enquiry: Enquiry) -> str:
-    with translation.override(enquiry.language):
-        return reverse("promotion:enquiry-status", kwargs={"token": services.status_token(enquiry)})
 
 
 def link_in(message) -> str:

@@ -9,7 +9,6 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.urls import reverse
-from django.utils import translation
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -17,7 +16,7 @@ from hypothesis import strategies as st
 from promotion import services
 from promotion.models import Enquiry, OutgoingMail
 
-from .factories import days_ago, make_enquiry
+from .factories import days_ago, make_enquiry, status_path
 
 pytestmark = pytest.mark.django_db
 
@@ -39,11 +38,6 @@ def concluded(status=Enquiry.Status.LANDED, **fields) -> Enquiry:
     enquiry.refresh_from_db()
     mail.outbox.clear()
     return enquiry
-
-
-def status_path(enquiry) -> str:
-    with translation.override(enquiry.language):
-        return reverse("promotion:enquiry-status", kwargs={"token": services.status_token(enquiry)})
 
 
 def change_url(enquiry) -> str:

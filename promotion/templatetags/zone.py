@@ -214,7 +214,8 @@ def picture_of(image, width: int | None, height: int | None) -> dict | None:
     return PICTURES[key]
 
 
-def picture_html(obj, sizes: str, lazy: bool = True, css_class: str = "") -> str:
+@register.simple_tag
+def picture(obj, sizes: str = "100vw", lazy: bool = True, css_class: str = "") -> str:
     """A responsive <picture> of an object's image: WebP with a JPEG fallback, sized, lazy below the fold; "" when the
     object has no image of a known size."""
     picture = picture_of(obj.image, obj.image_width, obj.image_height) if obj.image else None
@@ -234,11 +235,6 @@ def picture_html(obj, sizes: str, lazy: bool = True, css_class: str = "") -> str
         css_class=format_html(' class="{}"', css_class) if css_class else "",
         loading=mark_safe(' loading="lazy"' if lazy else ' fetchpriority="high"'),
     )
-
-
-@register.simple_tag
-def picture(obj, sizes: str = "100vw", lazy: bool = True, css_class: str = "") -> str:
-    return picture_html(obj, sizes, lazy, css_class)
 
 
 @register.simple_tag
@@ -264,13 +260,13 @@ CARD_PICTURE_SIZES = "(min-width: 992px) 33vw, (min-width: 576px) 50vw, 100vw"
 def card(title, url: str, summary: str, kicker: str = "", pictured=None, level: int = 3, extra: str = "") -> str:
     """The card of a park, industry, policy or project in a list: its picture if it has one, its title linking to
     it (a heading of `level`), a kicker (its kind or status), its summary and any `extra` HTML. Written here rather
-    than included from
-    a template: a page shows up to twenty of them, and each include cost about ten times as much as this."""
+    than included from a template: a page shows up to twenty of them, and each include cost about ten times as much
+    as this."""
     return format_html(
         '<article class="card content-card h-100">{picture}\n  <div class="card-body">\n'
         '    <h{level} class="h5 card-title"><a href="{url}">{title}</a></h{level}>\n'
         '    {kicker}<p class="card-text">{summary}</p>{extra}\n  </div>\n</article>',
-        picture=picture_html(pictured, CARD_PICTURE_SIZES, css_class="card-img-top") if pictured else "",
+        picture=picture(pictured, CARD_PICTURE_SIZES, css_class="card-img-top") if pictured else "",
         level=int(level),
         url=url,
         title=title,
