@@ -168,7 +168,9 @@ def form_fields(html: str) -> dict:
     return fields
 
 
-def send_enquiry(session: requests.Session, base: str, name: str = "Li Wei", **headers) -> requests.Response:
+def send_enquiry(
+    session: requests.Session, base: str, name: str = "Li Wei", email: str = "li.wei@example.com", **headers
+) -> requests.Response:
     """Open the form and send it as a person would; the response is the page that follows."""
     form = session.get(f"{base}/en/enquiry/", headers=headers, timeout=30)
     form.raise_for_status()
@@ -176,7 +178,7 @@ def send_enquiry(session: requests.Session, base: str, name: str = "Li Wei", **h
         **form_fields(form.text),
         "name": name,
         "organisation": "Shenzhen Example Electronics Co., Ltd.",
-        "email": "li.wei@example.com",
+        "email": email,
         "country": "CN",
         "investment_band": "100m_500m",
         "timeline": "12m",
